@@ -1,0 +1,9 @@
+"""lazyviz: make lazy (deferred) parameter initialization in PyTorch visible."""
+
+from __future__ import annotations
+
+from lazyviz.trace import Trace, trace
+
+__version__ = "0.1.0"
+
+__all__ = ["Trace", "__version__", "trace"]

@@ -1,0 +1,70 @@
+"""Naming the functional operations seen between modules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# Python operators reach __torch_function__ under their dunder names; a
+# learner knows them by the torch function they stand for.
+_OPERATORS = {
+    "add": "add",
+    "sub": "sub",
+    "mul": "mul",
+    "matmul": "matmul",
+    "truediv": "div",
+    "div": "div",
+    "floordiv": "floor_divide",
+    "mod": "remainder",
+    "pow": "pow",
+    "and": "bitwise_and",
+    "or": "bitwise_or",
+    "xor": "bitwise_xor",
+    "lshift": "bitwise_left_shift",
+    "rshift": "bitwise_right_shift",
+    "neg": "neg",
+    "getitem": "getitem",
+    "setitem": "setitem",
+}
+
+# Operations that only move or re-type the same values: the data keeps its
+# producer instead of gaining a node.
+_PASS_THROUGH = frozenset(
+    {"contiguous", "detach", "clone", "to", "cpu", "cuda", "float", "double", "half",
+     "bfloat16", "type", "type_as", "requires_grad_", "data", "detach_"}
+)
+
+
+def raw_name(func: Callable) -> str:
+    name = getattr(func, "__name__", None) or type(func).__name__
+    if name == "__get__":  # a tensor property such as .T or .mT
+        owner = getattr(func, "__self__", None)
+        name = getattr(owner, "__name__", name)
+    return name
+
+
+def op_name(func: Callable) -> str:
+    """``add`` for ``x + y``, ``x += y``, ``torch.add`` and ``x.add_``; ``cat``, ``flatten``..."""
+    name = raw_name(func)
+    if name.startswith("__") and name.endswith("__"):
+        core = name[2:-2]
+        if core not in _OPERATORS and core[:1] in ("i", "r") and core[1:] in _OPERATORS:
+            core = core[1:]
+        return _OPERATORS.get(core, core)
+    if name.endswith("_") and not name.startswith("_"):
+        name = name[:-1]
+    return _OPERATORS.get(name, name)
+
+
+def is_inplace(func: Callable, kwargs: Mapping[str, Any]) -> bool:
+    """True when the operation writes into its first argument (or an ``out=`` tensor)."""
+    name = raw_name(func)
+    if name.startswith("__") and name.endswith("__"):
+        core = name[2:-2]
+        return core == "setitem" or (core[:1] == "i" and core[1:] in _OPERATORS)
+    return (name.endswith("_") and not name.startswith("_")) or kwargs.get("out") is not None
+
+
+def passes_through(func: Callable) -> bool:
+    name = raw_name(func)
+    return name in _PASS_THROUGH

@@ -1,0 +1,355 @@
+"""The hooks that turn one forward pass into trace events, nodes and edges.
+
+Modules are seen through global module forward (pre-)hooks; functional
+operations between modules through a ``TorchFunctionMode``. Data-flow edges
+follow tensors: each tensor remembers (weakly) which node produced it, and a
+leaf module or an operation that consumes it gets an edge from that node.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import torch
+from torch import nn
+from torch.nn.modules import module as module_hooks
+from torch.overrides import TorchFunctionMode
+from torch.utils.weak import WeakIdKeyDictionary
+
+from lazyviz.flatten import call_tensors, iter_tensors
+from lazyviz.graph import Node, Param, Trace
+from lazyviz.ops import is_inplace, op_name, passes_through
+from lazyviz.shapes import is_uninitialized
+from lazyviz.structure import param_owners, qualified, shared_with
+
+
+@dataclass
+class Frame:
+    """One module call in progress."""
+
+    node: Node
+    module: nn.Module
+    leaf: bool
+    seen: dict[str, tuple[int, bool]]  # param name -> (id, was uninitialized)
+    op_counts: dict[str, int] = field(default_factory=dict)
+
+
+class Recorder:
+    """Records calls of one model's modules into a :class:`Trace`."""
+
+    _active: ClassVar[list[Recorder]] = []
+
+    def __init__(
+        self,
+        model: nn.Module,
+        trace: Trace,
+        *,
+        on_output: Callable[[Node, list[torch.Tensor]], None] | None = None,
+    ) -> None:
+        self.model = model
+        self.trace = trace
+        self.on_output = on_output
+        self.nodes: dict[int, Node] = {}
+        self.leaves: set[int] = set()
+        for node, module in zip(_module_nodes(trace), model.modules(), strict=True):
+            self.nodes[id(module)] = node
+            if not any(True for _ in module.children()):
+                self.leaves.add(id(module))
+        self.stack: list[Frame] = []
+        self.producers: WeakIdKeyDictionary = WeakIdKeyDictionary()
+        self.failed: dict[int, Node] = {}  # id(exception) -> innermost node it left
+        self.edge_set: set[tuple[str, str]] = set(trace.edges)
+        self.ops: dict[str, Node] = {}  # op path -> node
+        self.mode = _OpMode(self)
+        self._next_op = len(trace.nodes)
+
+    @classmethod
+    def active(cls) -> list[Recorder]:
+        return list(cls._active)
+
+    # ----------------------------------------------------------------- wiring
+    @contextlib.contextmanager
+    def attached(self) -> Iterator[None]:
+        """Hooks and the op mode on for the duration; removed even on error."""
+        pre = module_hooks.register_module_forward_pre_hook(self._enter)
+        post = module_hooks.register_module_forward_hook(
+            self._exit, with_kwargs=True, always_call=True
+        )
+        Recorder._active.append(self)
+        try:
+            with self.mode:
+                yield
+        finally:
+            pre.remove()
+            post.remove()
+            Recorder._active.remove(self)
+
+    def add_inputs(self, inputs: list[tuple[str, torch.Tensor]]) -> None:
+        for i, (_, tensor) in enumerate(inputs):
+            self.producers[tensor] = f"in{i}"
+
+    # ------------------------------------------------------------ module hooks
+    def _enter(self, module: nn.Module, args: tuple) -> None:
+        node = self.nodes.get(id(module))
+        if node is None:
+            return
+        with self.mode.paused():
+            frame = Frame(node, module, id(module) in self.leaves, _param_state(module))
+            self.stack.append(frame)
+            node.calls += 1
+            shapes = _shapes(iter_tensors(args))
+            if node.calls == 1:
+                node.input_shapes = shapes
+            self.emit("enter", node, shapes=shapes)
+
+    def _exit(self, module: nn.Module, args: tuple, *rest: Any) -> None:
+        node = self.nodes.get(id(module))
+        if node is None:
+            return
+        with self.mode.paused():
+            frame = self._pop(module)
+            if frame is None:
+                return
+            self.check_materialized(frame)
+            if len(rest) == 2:  # a normal return: (kwargs, result)
+                self._returned(frame, args, rest[0], rest[1])
+            else:  # always_call after an exception: (result,)
+                self._raised(frame, args)
+
+    def _pop(self, module: nn.Module) -> Frame | None:
+        # Frames above this module's belong to calls whose exception was
+        # caught inside the model; they ended without a return.
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth].module is module:
+                frame = self.stack[depth]
+                del self.stack[depth:]
+                return frame
+        return None
+
+    def _returned(self, frame: Frame, args: tuple, kwargs: dict, result: Any) -> None:
+        node = frame.node
+        inputs = call_tensors(args, kwargs)
+        outputs = list(iter_tensors(result))
+        if node.calls == 1:
+            node.input_shapes = _shapes(inputs)
+            node.output_shapes = _shapes(outputs)
+        if frame.leaf:
+            self._link(inputs, node)
+            for tensor in outputs:
+                self.producers[tensor] = node.id
+            if self.on_output is not None:
+                self.on_output(node, outputs)
+        self.emit("exit", node, shapes=_shapes(outputs))
+
+    def _raised(self, frame: Frame, args: tuple) -> None:
+        exc = sys.exc_info()[1]
+        if frame.leaf:
+            self._link(list(iter_tensors(args)), frame.node)
+        if exc is not None and id(exc) not in self.failed:
+            self.failed[id(exc)] = frame.node
+            frame.node.error = {"type": type(exc).__name__, "message": str(exc)}
+
+    # ----------------------------------------------------------- parameters
+    def check_materialized(self, frame: Frame) -> None:
+        """Emit ``materialize`` for every parameter of the frame's module that became known."""
+        module, node = frame.module, frame.node
+        for name, param in module._parameters.items():
+            if param is None or is_uninitialized(param):
+                continue
+            before = frame.seen.get(name)
+            if before is not None and not before[1] and before[0] == id(param):
+                continue
+            if before is not None and not before[1] and not _reshaped(node.param(name), param):
+                continue
+            self._materialized(node, module, name, param)
+        frame.seen = _param_state(module)
+
+    def _materialized(self, node: Node, module: nn.Module, name: str, param: torch.Tensor) -> None:
+        entry = node.param(name)
+        if entry is None:  # created inside forward: nobody knew it would exist
+            entry = Param(name=name, shape_before=None)
+            node.params.append(entry)
+        entry.shape = list(param.shape)
+        entry.numel = int(param.numel())
+        node.lazy = True
+        self.emit("materialize", node, param=name, shape=list(param.shape))
+
+    def on_init(self, module: nn.Module, param: str, label: str) -> None:
+        node = self.nodes.get(id(module))
+        if node is None:
+            return
+        frame = next((f for f in reversed(self.stack) if f.module is module), None)
+        if frame is not None:  # its materialize event comes first
+            self.check_materialized(frame)
+        self.emit("init", node, param=param, init=label)
+
+    # ---------------------------------------------------------- operations
+    def on_op(self, func: Callable, args: tuple, kwargs: dict, result: Any) -> None:
+        frame = self.stack[-1]
+        inputs = [t for t in call_tensors(args, kwargs) if t in self.producers]
+        if not inputs:
+            return
+        outputs = list(iter_tensors(result))
+        if passes_through(func):
+            for tensor in outputs:
+                self.producers[tensor] = self.producers[inputs[0]]
+            return
+        name = op_name(func)
+        inplace = is_inplace(func, kwargs)
+        if not outputs and not inplace:
+            return
+        node = self._op_node(frame, name)
+        node.calls += 1
+        if node.calls == 1:
+            node.input_shapes = _shapes(inputs)
+            node.output_shapes = _shapes(outputs)
+        self.emit("enter", node, shapes=_shapes(inputs))
+        self._link(inputs, node)
+        if inplace and args and isinstance(args[0], torch.Tensor):
+            self.producers[args[0]] = node.id
+        for tensor in outputs:
+            self.producers[tensor] = node.id
+        if self.on_output is not None:
+            self.on_output(node, outputs)
+        self.emit("exit", node, shapes=_shapes(outputs))
+
+    def _op_node(self, frame: Frame, name: str) -> Node:
+        count = frame.op_counts.get(name, 0)
+        frame.op_counts[name] = count + 1
+        path = f"{frame.node.path}/{name}#{count}"
+        node = self.ops.get(path)
+        if node is None:
+            node = Node(
+                id=f"n{self._next_op}", path=path, type=name, kind="op", parent=frame.node.path
+            )
+            self._next_op += 1
+            self.trace.nodes[node.id] = node
+            self.ops[path] = node
+        return node
+
+    # -------------------------------------------------------------- helpers
+    def _link(self, inputs: list[torch.Tensor], node: Node) -> None:
+        for tensor in inputs:
+            src = self.producers.get(tensor)
+            if src is not None and src != node.id and (src, node.id) not in self.edge_set:
+                self.edge_set.add((src, node.id))
+                self.trace.edges.append((src, node.id))
+
+    def emit(self, kind: str, node: Node, **data: Any) -> None:
+        event = {"seq": len(self.trace.events), "kind": kind, "node": node.id, **data}
+        self.trace.events.append(event)
+
+    # ----------------------------------------------------------- the end
+    def finish(self, output: Any) -> None:
+        """Add output nodes and any parameter that appeared outside its own module's call."""
+        self._late_materialized()
+        self._refresh_sharing()
+        for i, tensor in enumerate(iter_tensors(output)):
+            self.trace.outputs.append({"shape": list(tensor.shape), "dtype": _dtype(tensor)})
+            node = Node(
+                id=f"out{i}",
+                path=f"out{i}",
+                type="output",
+                kind="output",
+                parent=None,
+                input_shapes=[list(tensor.shape)],
+                calls=1,
+            )
+            self.trace.nodes[node.id] = node
+            self._link([tensor], node)
+
+    def fail(self, exc: BaseException) -> None:
+        """Close the trace with the failure: the innermost module whose call raised."""
+        self._late_materialized()
+        self._refresh_sharing()
+        root = self.nodes[id(self.model)]
+        node = self.failed.get(id(exc), root)
+        if node.error is None:
+            node.error = {"type": type(exc).__name__, "message": str(exc)}
+        self.trace._error = {
+            "node": node.id,
+            "path": node.path,
+            "type": type(exc).__name__,
+            "message": str(exc),
+        }
+        self.emit("error", node, path=node.path, type=type(exc).__name__, message=str(exc))
+
+    def _late_materialized(self) -> None:
+        # A parameter set on a module from outside that module's own call
+        # (e.g. a parent assigning child.weight) is only found here.
+        for module in self.model.modules():
+            node = self.nodes[id(module)]
+            frame = Frame(node, module, False, _declared_state(node))
+            self.check_materialized(frame)
+
+    def _refresh_sharing(self) -> None:
+        owners = param_owners(self.model)
+        for module in self.model.modules():
+            node = self.nodes[id(module)]
+            for entry in node.params:
+                param = module._parameters.get(entry.name)
+                if param is not None:
+                    names = owners.get(id(param), [])
+                    entry.shared_with = shared_with(qualified(node.path, entry.name), names)
+
+
+class _OpMode(TorchFunctionMode):
+    """Sees every torch function call; reports those between modules to the recorder."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__()
+        self.recorder = recorder
+        self.paused_depth = 0
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        self.paused_depth += 1
+        try:
+            yield
+        finally:
+            self.paused_depth -= 1
+
+    def __torch_function__(
+        self, func: Callable, types: Any, args: tuple = (), kwargs: dict | None = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        result = func(*args, **kwargs)
+        stack = self.recorder.stack
+        if self.paused_depth or not stack or stack[-1].leaf:
+            return result
+        with self.paused():
+            self.recorder.on_op(func, args, kwargs, result)
+        return result
+
+
+def _module_nodes(trace: Trace) -> list[Node]:
+    return [n for n in trace.nodes.values() if n.kind == "module"]
+
+
+def _param_state(module: nn.Module) -> dict[str, tuple[int, bool]]:
+    return {
+        name: (id(p), is_uninitialized(p))
+        for name, p in module._parameters.items()
+        if p is not None
+    }
+
+
+def _declared_state(node: Node) -> dict[str, tuple[int, bool]]:
+    # What the record says: a parameter whose shape is still None was unknown.
+    return {p.name: (-1, p.shape is None) for p in node.params}
+
+
+def _reshaped(entry: Param | None, param: torch.Tensor) -> bool:
+    return entry is None or entry.shape != list(param.shape)
+
+
+def _shapes(tensors: Any) -> list[list[int]]:
+    return [list(t.shape) for t in tensors]
+
+
+def _dtype(tensor: torch.Tensor) -> str:
+    return str(tensor.dtype).removeprefix("torch.")

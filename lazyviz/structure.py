@@ -1,0 +1,125 @@
+"""The graph a model has before any batch: one node per module, shapes as far as known."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import torch
+from torch import nn
+
+from lazyviz.graph import Node, Param, Trace
+from lazyviz.shapes import is_uninitialized, known_shape, param_shape_now
+
+
+def build_structure(
+    model: nn.Module,
+    *,
+    inputs: list[tuple[str, torch.Tensor]] | None = None,
+    with_edges: bool = True,
+) -> Trace:
+    """A Trace with every module (containers too) as a node and no events.
+
+    ``inputs`` (from :func:`lazyviz.flatten.labelled_inputs`) adds the input
+    nodes first, so nodes list in data order. ``with_edges`` adds the edges
+    known without running: the chains of ``nn.Sequential`` containers.
+    """
+    result = Trace(model=type(model).__name__)
+    for i, (where, tensor) in enumerate(inputs or []):
+        result.inputs.append({"shape": list(tensor.shape), "dtype": dtype_name(tensor.dtype)})
+        result.nodes[f"in{i}"] = input_node(i, where, tensor)
+    module_nodes(model, result)
+    if with_edges:
+        result.edges.extend(sequential_edges(model, result))
+    return result
+
+
+def input_node(i: int, where: str, tensor: torch.Tensor) -> Node:
+    return Node(
+        id=f"in{i}",
+        path=f"in{i}",
+        type="input",
+        kind="input",
+        parent=None,
+        output_shapes=[list(tensor.shape)],
+        calls=1,
+        label=None if where == f"args[{i}]" else where,
+    )
+
+
+def module_nodes(model: nn.Module, result: Trace) -> None:
+    owners = param_owners(model)
+    for index, (path, module) in enumerate(model.named_modules()):
+        node = Node(
+            id=f"n{index}",
+            path=path,
+            type=type(module).__name__,
+            kind="module",
+            parent=None if module is model else path.rpartition(".")[0],
+        )
+        for name, param in module._parameters.items():
+            if param is None:  # e.g. Linear(bias=False): no such parameter
+                continue
+            node.params.append(make_param(module, path, name, param, owners))
+            node.lazy = node.lazy or is_uninitialized(param)
+        result.nodes[node.id] = node
+
+
+def make_param(
+    module: nn.Module, path: str, name: str, param: torch.Tensor, owners: dict[int, list[str]]
+) -> Param:
+    shape = param_shape_now(param)
+    return Param(
+        name=name,
+        shape_before=known_shape(module, name, param),
+        shape=shape,
+        numel=None if shape is None else int(param.numel()),
+        shared_with=shared_with(qualified(path, name), owners.get(id(param), [])),
+    )
+
+
+def param_owners(model: nn.Module) -> dict[int, list[str]]:
+    """Qualified names of each parameter object, one per owning module object."""
+    owners: dict[int, list[str]] = defaultdict(list)
+    for path, module in model.named_modules():
+        for name, param in module._parameters.items():
+            if param is not None:
+                owners[id(param)].append(qualified(path, name))
+    return owners
+
+
+def shared_with(name: str, names: list[str]) -> str | None:
+    """The first other qualified name of the same parameter object, if it is tied."""
+    return next((other for other in names if other != name), None)
+
+
+def qualified(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def sequential_edges(model: nn.Module, result: Trace) -> list[tuple[str, str]]:
+    """Edges known without running: consecutive children of every ``nn.Sequential``."""
+    ids = {id(m): f"n{i}" for i, (_, m) in enumerate(model.named_modules())}
+    edges: list[tuple[str, str]] = []
+    for module in model.modules():
+        if not isinstance(module, nn.Sequential):
+            continue
+        children = list(module.children())
+        for a, b in zip(children, children[1:], strict=False):
+            src, dst = _end(a, last=True), _end(b, last=False)
+            if src is not None and dst is not None and (ids[id(src)], ids[id(dst)]) not in edges:
+                edges.append((ids[id(src)], ids[id(dst)]))
+    return edges
+
+
+def _end(module: nn.Module, *, last: bool) -> nn.Module | None:
+    """The leaf module data leaves (``last``) or enters a module through, when knowable."""
+    children = list(module.children())
+    if not children:
+        return module
+    if isinstance(module, nn.Sequential):
+        return _end(children[-1] if last else children[0], last=last)
+    return None

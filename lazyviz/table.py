@@ -1,0 +1,52 @@
+"""``print(trace)``: the record as a plain-text table for terminals and scripts."""
+
+from __future__ import annotations
+
+from lazyviz.graph import Node, Trace, format_shape
+
+
+def render_table(trace: Trace) -> str:
+    rows = [("path", "type", "parameters (before -> after)", "output")]
+    for node in trace.nodes.values():
+        if node.kind in ("module", "op"):
+            rows.append(_row(node))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [_title(trace)]
+    for i, row in enumerate(rows):
+        cells = [row[j].ljust(widths[j]) for j in range(3)] + [row[3]]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in [*widths, len(rows[0][3])]))
+    if trace.error:
+        err = trace.error
+        lines.append(f"error in {err['path'] or '(root)'}: {err['type']}: {err['message']}")
+    return "\n".join(lines)
+
+
+def _title(trace: Trace) -> str:
+    ins = ", ".join(format_shape(i["shape"]) for i in trace.inputs) or "no input"
+    outs = ", ".join(format_shape(o["shape"]) for o in trace.outputs)
+    known = sum(p.numel or 0 for n in trace.nodes.values() for p in n.params if not p.shared_with)
+    pending = sum(1 for n in trace.nodes.values() for p in n.params if p.shape is None)
+    title = f"{trace.model}  in {ins}" + (f"  out {outs}" if outs else "")
+    title += f"  params {known:,} known"
+    return title + (f" + {pending} pending" if pending else "")
+
+
+def _row(node: Node) -> tuple[str, str, str, str]:
+    depth = node.path.count(".") + (1 if node.path else 0) if node.kind == "module" else 0
+    path = node.path or "(root)"
+    label = "  " * max(depth - 1, 0) + path
+    params = "; ".join(_param_text(p.name, p.shape_before, p.shape) for p in node.params)
+    if node.error:
+        out = f"ERROR {node.error['type']}"
+    else:
+        out = ", ".join(format_shape(s) for s in node.output_shapes)
+    return (label, node.type, params, out)
+
+
+def _param_text(name: str, before: list | None, after: list | None) -> str:
+    text = f"{name} {format_shape(before)}"
+    if after is not None and after != before:
+        text += f" -> {format_shape(after)}"
+    return text
