@@ -1,0 +1,224 @@
+"""One self-contained offline HTML page of an anywidget: bundle, CSS and state inline.
+
+``ipywidgets.embed`` and nbconvert's HTML load their renderers from CDNs and
+are blank offline. This page needs nothing but itself: the widget's synced
+state and its ESM travel as ``<script type="application/json">`` data blocks,
+the ESM is imported through a Blob URL, and a small stand-in for the
+anywidget model (``get/set/on/off/save_changes/send``) is handed to the
+bundle's ``render({model, el})``. It works from ``file://`` with no kernel and
+no network (a Content-Security-Policy forbids any request), and follows the
+reader's ``prefers-color-scheme``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+__all__ = ["page", "widget_state", "write_html"]
+
+# ipywidgets' own bookkeeping traits: not part of any widget's state contract.
+_BASE_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "log"}
+
+
+def write_html(widget: Any, path: str | Path, *, title: str = "lazyviz") -> Path:
+    """Write ``widget`` (an anywidget) as one offline page and return the path written."""
+    out = Path(path)
+    out.write_text(
+        page(widget_state(widget), _source(widget._esm), _source(widget._css), title=title),
+        encoding="utf-8",
+    )
+    return out
+
+
+def widget_state(widget: Any) -> dict[str, Any]:
+    """The widget's public synced traits (no ``_``-prefixed or ipywidgets base ones)."""
+    names = [
+        n for n in widget.trait_names(sync=True) if not n.startswith("_") and n not in _BASE_TRAITS
+    ]
+    return {n: _plain(getattr(widget, n)) for n in sorted(names)}
+
+
+def page(state: dict[str, Any], esm: str, css: str, *, title: str = "lazyviz") -> str:
+    """The HTML text of the offline page for a widget with this state, ESM and CSS."""
+    nonce = secrets.token_urlsafe(16)
+    return _TEMPLATE.format(
+        title=html.escape(title),
+        csp=_CSP.format(nonce=nonce),
+        nonce=nonce,
+        page_css=_PAGE_CSS,
+        css=_style_text(css),
+        state=_json_block(state),
+        esm=_json_block(esm),
+        loader=_LOADER,
+    )
+
+
+def _source(asset: str | Path) -> str:
+    """anywidget accepts ``_esm``/``_css`` as a Path to a file or as the text itself."""
+    if isinstance(asset, Path):
+        return asset.read_text(encoding="utf-8")
+    return str(asset)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON round trip: traitlets containers become plain lists and dicts."""
+    return json.loads(json.dumps(value, allow_nan=False))
+
+
+def _json_block(value: Any) -> str:
+    """JSON safe inside a ``<script>`` data block.
+
+    Escaping every ``<`` (and ``>``, ``&``) as a JSON unicode escape means no
+    ``</script``, ``<!--`` or ``<script`` can appear in the block, whatever the
+    model's names and messages say; ``JSON.parse`` restores them exactly.
+    U+2028/2029 are escaped for old JavaScript parsers.
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _style_text(css: str) -> str:
+    # A literal "</style" would end the element early; in CSS "\/" is just "/".
+    return css.replace("</", "<\\/")
+
+
+# Nothing may leave the page: only inline code with this page's nonce, the
+# Blob-URL module made from it, and data:/blob: images, fonts and workers.
+_CSP = (
+    "default-src 'none'; script-src 'nonce-{nonce}' blob: 'unsafe-eval'; "
+    "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+    "worker-src blob:; connect-src blob: data:; base-uri 'none'; form-action 'none'"
+)
+
+# The widget styles itself with JupyterLab's CSS variables; outside Lab the
+# page defines the ones a widget commonly reads, for light and dark readers.
+_PAGE_CSS = """
+:root {
+  color-scheme: light dark;
+  --jp-layout-color0: #ffffff; --jp-layout-color1: #ffffff;
+  --jp-layout-color2: #eeeeee; --jp-layout-color3: #bdbdbd;
+  --jp-ui-font-color0: rgba(0, 0, 0, 1); --jp-ui-font-color1: rgba(0, 0, 0, 0.87);
+  --jp-ui-font-color2: rgba(0, 0, 0, 0.54); --jp-ui-font-color3: rgba(0, 0, 0, 0.38);
+  --jp-content-font-color1: rgba(0, 0, 0, 0.87);
+  --jp-border-color0: #9e9e9e; --jp-border-color1: #bdbdbd; --jp-border-color2: #e0e0e0;
+  --jp-brand-color1: #1976d2; --jp-accent-color1: #388e3c;
+  --jp-warn-color1: #f57c00; --jp-error-color1: #d32f2f;
+  --jp-ui-font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  --jp-code-font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+  --jp-ui-font-size1: 13px; --jp-code-font-size: 13px;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --jp-layout-color0: #111111; --jp-layout-color1: #212121;
+    --jp-layout-color2: #424242; --jp-layout-color3: #616161;
+    --jp-ui-font-color0: rgba(255, 255, 255, 1); --jp-ui-font-color1: rgba(255, 255, 255, 0.87);
+    --jp-ui-font-color2: rgba(255, 255, 255, 0.54);
+    --jp-ui-font-color3: rgba(255, 255, 255, 0.38);
+    --jp-content-font-color1: rgba(255, 255, 255, 0.87);
+    --jp-border-color0: #616161; --jp-border-color1: #616161; --jp-border-color2: #424242;
+    --jp-brand-color1: #64b5f6; --jp-accent-color1: #81c784;
+    --jp-warn-color1: #ffb74d; --jp-error-color1: #e57373;
+  }
+}
+html, body { margin: 0; background: var(--jp-layout-color0); color: var(--jp-ui-font-color1); }
+body { font-family: var(--jp-ui-font-family); padding: 16px; box-sizing: border-box; }
+#lazyviz-root { max-width: 1400px; margin: 0 auto; }
+#lazyviz-failure { color: var(--jp-error-color1); white-space: pre-wrap; }
+"""
+
+# The stand-in for anywidget's model. Backbone semantics where the bundle can
+# see them: set() notifies "change:<name>" listeners with (model, value) and
+# then "change"; an unchanged value notifies nobody. No kernel, so
+# save_changes() and send() have nowhere to go and do nothing.
+_LOADER = r"""
+const data = (id) => JSON.parse(document.getElementById(id).textContent);
+const state = data("lazyviz-state");
+const listeners = new Map();
+const same = (a, b) =>
+  a === b || (typeof a === "object" && typeof b === "object" && a !== null && b !== null &&
+              JSON.stringify(a) === JSON.stringify(b));
+const emit = (name, ...args) => {
+  for (const [cb, ctx] of [...(listeners.get(name) || [])]) cb.apply(ctx, args);
+};
+const model = {
+  get: (name) => state[name],
+  set(name, value) {
+    if (same(state[name], value)) return;
+    state[name] = value;
+    emit("change:" + name, model, value);
+    emit("change", model);
+  },
+  on(name, cb, ctx) {
+    for (const n of String(name).split(/\s+/)) {
+      if (!listeners.has(n)) listeners.set(n, []);
+      listeners.get(n).push([cb, ctx]);
+    }
+  },
+  off(name, cb) {
+    if (name == null) { listeners.clear(); return; }
+    for (const n of String(name).split(/\s+/)) {
+      if (cb == null) listeners.delete(n);
+      else listeners.set(n, (listeners.get(n) || []).filter(([f]) => f !== cb));
+    }
+  },
+  save_changes() {},
+  send() {},
+  widget_manager: {
+    async get_model() { throw new Error("no other widgets on an offline page"); },
+  },
+};
+window.lazyvizModel = model;  // lets a page's reader (or a test) drive it: model.set("step", 3)
+
+const root = document.getElementById("lazyviz-root");
+try {
+  const url = URL.createObjectURL(new Blob([data("lazyviz-esm")], { type: "text/javascript" }));
+  const mod = await import(url);
+  URL.revokeObjectURL(url);
+  let widget = mod.default ?? mod;
+  if (typeof widget === "function") widget = await widget();
+  const experimental = { invoke: async () => { throw new Error("no kernel on an offline page"); } };
+  if (widget.initialize) await widget.initialize({ model, experimental });
+  const el = document.createElement("div");
+  root.appendChild(el);
+  if (widget.render) await widget.render({ model, el, experimental });
+  document.documentElement.dataset.lazyvizReady = "true";
+} catch (err) {
+  const box = document.createElement("pre");
+  box.id = "lazyviz-failure";
+  box.textContent = "lazyviz could not draw this page: " + (err && err.stack || err);
+  root.appendChild(box);
+  document.documentElement.dataset.lazyvizReady = "error";
+  throw err;
+}
+"""
+
+_TEMPLATE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="lazyviz">
+<title>{title}</title>
+<style>{page_css}</style>
+<style id="lazyviz-css">{css}</style>
+</head>
+<body>
+<div id="lazyviz-root"></div>
+<script type="application/json" id="lazyviz-state">{state}</script>
+<script type="application/json" id="lazyviz-esm">{esm}</script>
+<script type="module" nonce="{nonce}">{loader}</script>
+</body>
+</html>
+"""
