@@ -1,0 +1,162 @@
+// One plain-words caption per step, written for a learner (SPEC §5: what the
+// module saw, what it inferred, what was created and how it was initialized).
+// Pure string building; the view puts the result in a text node.
+
+import type { Shape, TraceEvent, TraceNode } from "./model";
+import { groupDigits, isKnown, shapeText, shapesText } from "./format";
+import { familyOf, isContainer, type Structure } from "./structure";
+import type { Counts, NodeFrame } from "./timeline";
+
+export interface CaptionContext {
+  frames: ReadonlyMap<string, NodeFrame>;
+  counts: Counts;
+  /** The event after this one, if any (to tell whether an `init` follows a `materialize`). */
+  next: TraceEvent | undefined;
+  last: boolean;
+}
+
+/** `0 · LazyLinear`, `add in layer1.0`, or just the type for the root module. */
+export function nodeLabel(n: TraceNode): string {
+  if (n.kind === "op") {
+    const slash = n.path.lastIndexOf("/");
+    const where = slash > 0 ? n.path.slice(0, slash) : "";
+    return where ? `${n.type} in ${where}` : n.type;
+  }
+  if (n.kind === "input" || n.kind === "output") return n.path;
+  return n.path === "" ? n.type : `${n.path} · ${n.type}`;
+}
+
+function plural(n: number, one: string, many: string = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function lazyLeaves(s: Structure): TraceNode[] {
+  return s.nodes.filter((n) => n.kind === "module" && n.params.some((p) => !isKnown(p.shape_before)));
+}
+
+export function introCaption(s: Structure, counts: Counts, animated: boolean): string {
+  if (s.nodes.length === 0) return "No model to show yet.";
+  const lazy = lazyLeaves(s);
+  const inputs = s.nodes.filter((n) => n.kind === "input").map((n) => shapesText(n.output_shapes));
+  const batch = inputs.length ? inputs.join(" and ") : "sample";
+  if (!animated) {
+    if (lazy.length === 0) return `All parameter shapes are known (${groupDigits(counts.known)} parameters): nothing here is lazy.`;
+    return (
+      `No batch has run yet: ${plural(lazy.length, "lazy module")} ` +
+      `${lazy.length === 1 ? "has" : "have"} sizes PyTorch cannot know yet (shown as ?). ` +
+      "They are filled in by the first forward pass; give a sample batch, LazyViz(model, X), to watch it happen."
+    );
+  }
+  if (lazy.length === 0) return `Nothing has run yet. Press play to send the ${batch} batch through and watch each layer's output shape.`;
+  return (
+    `Nothing has run yet: ${plural(lazy.length, "lazy module")} still ${lazy.length === 1 ? "has" : "have"} unknown sizes (?). ` +
+    `Press play to send the ${batch} batch through: each ? is read off the data as it arrives.`
+  );
+}
+
+/** What a lazy module infers from its input, in the attribute names PyTorch uses. */
+function inference(n: TraceNode, s: Structure, input: Shape | undefined): string | null {
+  if (!input || input.length === 0) return null;
+  const fam = familyOf(s, n);
+  const last = input[input.length - 1];
+  const chan = input.length > 1 ? input[1] : input[0];
+  if (fam === "linear") return `in_features = ${last}`;
+  if (fam === "conv") return `in_channels = ${chan}`;
+  if (fam === "norm") return /LayerNorm|RMSNorm/.test(n.type) ? null : `num_features = ${chan}`;
+  return null;
+}
+
+function fanIn(shape: Shape | null | undefined): number | null {
+  if (!isKnown(shape) || shape.length < 2) return null;
+  return shape.slice(1).reduce((a, b) => a * b, 1);
+}
+
+/** How PyTorch's own `reset_parameters` fills a freshly materialized parameter. */
+export function defaultInit(n: TraceNode, s: Structure, param: string, shape: Shape, frame: NodeFrame | undefined): string {
+  const fam = familyOf(s, n);
+  if (fam === "norm") return param === "bias" ? "PyTorch default: zeros" : "PyTorch default: ones";
+  if (fam === "linear" || fam === "conv") {
+    let fan = param === "bias" ? null : fanIn(shape);
+    if (param === "bias" && frame) {
+      const wi = n.params.findIndex((p) => p.name === "weight");
+      fan = wi >= 0 ? fanIn(frame.params[wi]) : null;
+    }
+    if (fan !== null) return `PyTorch default: U(-1/sqrt(${fan}), 1/sqrt(${fan}))`;
+  }
+  return "by the module's reset_parameters()";
+}
+
+function mismatchHint(message: string): string {
+  const m = /mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)/.exec(message);
+  if (m) return ` The input has ${m[2]} features but this layer's weight expects ${m[3]}.`;
+  if (/expected input.*to have (\d+) channels/.test(message)) return " The number of input channels does not match what the layer was built for.";
+  return "";
+}
+
+export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): string {
+  const n = s.byId.get(ev.node);
+  if (!n) return `${ev.kind} ${ev.node}`;
+  const label = nodeLabel(n);
+  const frame = ctx.frames.get(n.id);
+  switch (ev.kind) {
+    case "enter": {
+      const shapes = ev.shapes ?? [];
+      const seen = shapesText(shapes);
+      if (n.kind === "op") {
+        return shapes.length > 1
+          ? `${label} combines ${shapes.map((x) => shapeText(x)).join(" and ")}${n.type === "add" ? ": a skip connection joins two paths" : ""}.`
+          : `${label} takes ${seen}.`;
+      }
+      if (isContainer(s, n.id)) {
+        return s.parentOf.get(n.id) == null
+          ? `The batch ${seen} enters ${n.type}.`
+          : `${label}: the batch ${seen} goes inside this block.`;
+      }
+      const unknown = n.params.filter((p) => !isKnown(p.shape_before));
+      if (unknown.length > 0 && n.calls > 0 && frame && frame.params.some((p) => !isKnown(p))) {
+        const inf = inference(n, s, shapes[0]);
+        const what = unknown.map((p) => `${p.name} ${p.shape_before ? shapeText(p.shape_before) : "?"}`).join(", ");
+        return inf
+          ? `${label} saw input ${seen}: ${inf}, which fills the ? in its ${what}.`
+          : `${label} saw input ${seen}: its unknown sizes (${what}) are read off this input.`;
+      }
+      if (n.params.length === 0) return `${label} receives ${seen}; it has no parameters, nothing to infer.`;
+      return `${label} receives ${seen}; its parameter shapes were already known.`;
+    }
+    case "materialize": {
+      const p = n.params.find((q) => q.name === ev.param);
+      const before = p?.shape_before;
+      const initNext = ctx.next?.kind === "init" && ctx.next.node === ev.node && ctx.next.param === ev.param;
+      const how = initNext ? "" : ` and was initialized (${defaultInit(n, s, ev.param, ev.shape, frame)})`;
+      if (before == null) return `${label} created a new parameter ${ev.param} ${shapeText(ev.shape)} during its forward${how}.`;
+      if (isKnown(before)) return `${label}: its ${ev.param} ${shapeText(ev.shape)} was allocated${how}.`;
+      const inf = inference(n, s, frame?.inShapes?.[0]);
+      const lead = inf ? `${inf}, so its` : "its";
+      return `${label}: ${lead} ${ev.param} ${shapeText(before)} became ${shapeText(ev.shape)}${how}.`;
+    }
+    case "init": {
+      const i = n.params.findIndex((q) => q.name === ev.param);
+      const shape = i >= 0 && frame ? frame.params[i] : null;
+      const qn = n.path ? `${n.path}.${ev.param}` : ev.param;
+      return `init ${qn} ${shapeText(shape)} with ${ev.init}: the deferred initializer fills it the moment its shape is known.`;
+    }
+    case "exit": {
+      const out = shapesText(ev.shapes ?? n.output_shapes);
+      if (s.parentOf.get(n.id) == null && n.kind === "module") {
+        const tail =
+          ctx.counts.pending === 0
+            ? `every parameter shape is now known (${groupDigits(ctx.counts.known)} parameters).`
+            : `${plural(ctx.counts.pending, "parameter tensor")} the batch never reached ${ctx.counts.pending === 1 ? "is" : "are"} still unknown.`;
+        return `Done: ${n.type} returned ${out}; ${tail}`;
+      }
+      if (isContainer(s, n.id)) return `${label} is done and returns ${out}.`;
+      return `${label} returned ${out}.`;
+    }
+    case "error": {
+      return (
+        `${label} failed with ${ev.type}: ${ev.message.trim().replace(/\.$/, "")}.${mismatchHint(ev.message)} ` +
+        "Everything before it resolved; the layers after it never ran."
+      );
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// The trace as a tree: who contains whom, how deep, which family a node
+// belongs to. Renderer-agnostic; layout, timeline and view all read it.
+
+import type { Trace, TraceNode } from "./model";
+
+export type Family =
+  | "linear"
+  | "conv"
+  | "norm"
+  | "activation"
+  | "pool"
+  | "attention"
+  | "embedding"
+  | "recurrent"
+  | "dropout"
+  | "op"
+  | "container"
+  | "io"
+  | "other";
+
+export interface Structure {
+  trace: Trace;
+  nodes: TraceNode[];
+  byId: Map<string, TraceNode>;
+  /** node id -> id of the enclosing container node, or null at the top. */
+  parentOf: Map<string, string | null>;
+  /** container id -> ids of its direct children, in trace order. */
+  children: Map<string, string[]>;
+  /** node id -> number of containers above it. */
+  depth: Map<string, number>;
+  /** ids of the nodes with no container above them (the root module, inputs, outputs). */
+  top: string[];
+}
+
+export function buildStructure(trace: Trace): Structure {
+  const byId = new Map<string, TraceNode>();
+  const modulePath = new Map<string, string>();
+  for (const n of trace.nodes) {
+    byId.set(n.id, n);
+    if (n.kind === "module" && !modulePath.has(n.path)) modulePath.set(n.path, n.id);
+  }
+  const parentOf = new Map<string, string | null>();
+  const children = new Map<string, string[]>();
+  const top: string[] = [];
+  for (const n of trace.nodes) {
+    let pid: string | null = null;
+    if (n.parent != null) {
+      const cand = modulePath.get(n.parent);
+      if (cand !== undefined && cand !== n.id) pid = cand;
+    }
+    parentOf.set(n.id, pid);
+    if (pid === null) top.push(n.id);
+    else {
+      const list = children.get(pid);
+      if (list) list.push(n.id);
+      else children.set(pid, [n.id]);
+    }
+  }
+  // Guard against a malformed parent cycle: anything not reachable from the top becomes top-level.
+  const depth = new Map<string, number>();
+  const stack: Array<[string, number]> = top.map((id) => [id, 0]);
+  while (stack.length) {
+    const [id, d] = stack.pop()!;
+    if (depth.has(id)) continue;
+    depth.set(id, d);
+    for (const c of children.get(id) ?? []) stack.push([c, d + 1]);
+  }
+  for (const n of trace.nodes) {
+    if (!depth.has(n.id)) {
+      depth.set(n.id, 0);
+      parentOf.set(n.id, null);
+      top.push(n.id);
+    }
+  }
+  return { trace, nodes: trace.nodes, byId, parentOf, children, depth, top };
+}
+
+export function isContainer(s: Structure, id: string): boolean {
+  return (s.children.get(id)?.length ?? 0) > 0;
+}
+
+/** Ancestors of a node, nearest first. */
+export function ancestors(s: Structure, id: string): string[] {
+  const out: string[] = [];
+  let p = s.parentOf.get(id) ?? null;
+  while (p !== null && out.length < 1000) {
+    out.push(p);
+    p = s.parentOf.get(p) ?? null;
+  }
+  return out;
+}
+
+/** All nodes below a container (not the container itself). */
+export function descendants(s: Structure, id: string): string[] {
+  const out: string[] = [];
+  const stack = [...(s.children.get(id) ?? [])];
+  while (stack.length) {
+    const c = stack.pop()!;
+    out.push(c);
+    for (const g of s.children.get(c) ?? []) stack.push(g);
+  }
+  return out;
+}
+
+const FAMILY_RULES: Array<[RegExp, Family]> = [
+  [/Norm/, "norm"],
+  [/Conv/, "conv"],
+  [/Attention|Transformer/, "attention"],
+  [/Embedding/, "embedding"],
+  [/^(RNN|LSTM|GRU)|RNNCell|LSTMCell|GRUCell/, "recurrent"],
+  [/Linear|Bilinear/, "linear"],
+  [/Pool/, "pool"],
+  [/Dropout/, "dropout"],
+  [/ReLU|GELU|SiLU|Sigmoid|Tanh|Softmax|Softmin|ELU|Mish|Hardswish|Hardtanh|Hardsigmoid|Softplus|Softsign|GLU|Threshold|Swish|Tanhshrink|shrink/i, "activation"],
+];
+
+/** The colour family of a node (SPEC §5: linear, conv, norm, activation, op, ...). */
+export function familyOf(s: Structure, node: TraceNode): Family {
+  if (node.kind === "input" || node.kind === "output") return "io";
+  if (node.kind === "op") return "op";
+  if (isContainer(s, node.id)) return "container";
+  for (const [re, fam] of FAMILY_RULES) if (re.test(node.type)) return fam;
+  return "other";
+}
