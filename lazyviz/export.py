@@ -57,8 +57,11 @@ def page(state: dict[str, Any], esm: str, css: str, *, title: str = "lazyviz") -
     )
 
 
-def _source(asset: str | Path) -> str:
-    """anywidget accepts ``_esm``/``_css`` as a Path to a file or as the text itself."""
+def _source(asset: object) -> str:
+    """The text of ``_esm``/``_css``: a Path, the text itself, or anywidget's FileContents.
+
+    (anywidget turns a class's ``Path`` into a FileContents whose ``str`` is the text.)
+    """
     if isinstance(asset, Path):
         return asset.read_text(encoding="utf-8")
     return str(asset)

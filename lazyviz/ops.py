@@ -30,8 +30,23 @@ _OPERATORS = {
 # Operations that only move or re-type the same values: the data keeps its
 # producer instead of gaining a node.
 _PASS_THROUGH = frozenset(
-    {"contiguous", "detach", "clone", "to", "cpu", "cuda", "float", "double", "half",
-     "bfloat16", "type", "type_as", "requires_grad_", "data", "detach_"}
+    {
+        "contiguous",
+        "detach",
+        "clone",
+        "to",
+        "cpu",
+        "cuda",
+        "float",
+        "double",
+        "half",
+        "bfloat16",
+        "type",
+        "type_as",
+        "requires_grad_",
+        "data",
+        "detach_",
+    }
 )
 
 
@@ -63,6 +78,20 @@ def is_inplace(func: Callable, kwargs: Mapping[str, Any]) -> bool:
         core = name[2:-2]
         return core == "setitem" or (core[:1] == "i" and core[1:] in _OPERATORS)
     return (name.endswith("_") and not name.startswith("_")) or kwargs.get("out") is not None
+
+
+def written_tensors(func: Callable, args: tuple, kwargs: Mapping[str, Any]) -> list[Any]:
+    """The tensors an operation is about to write into (empty for a pure one)."""
+    if raw_name(func) == "embedding":  # max_norm renormalizes the weight rows in place
+        max_norm = kwargs.get("max_norm", args[3] if len(args) > 3 else None)
+        weight = kwargs.get("weight", args[1] if len(args) > 1 else None)
+        return [weight] if max_norm is not None else []
+    if not is_inplace(func, kwargs):
+        return []
+    out = kwargs.get("out")
+    if out is not None:
+        return list(out) if isinstance(out, (tuple, list)) else [out]
+    return [args[0]] if args else []
 
 
 def passes_through(func: Callable) -> bool:

@@ -20,9 +20,10 @@ from torch.nn.modules import module as module_hooks
 from torch.overrides import TorchFunctionMode
 from torch.utils.weak import WeakIdKeyDictionary
 
+from lazyviz.copying import SharedWrite
 from lazyviz.flatten import call_tensors, iter_tensors
 from lazyviz.graph import Node, Param, Trace
-from lazyviz.ops import is_inplace, op_name, passes_through
+from lazyviz.ops import is_inplace, op_name, passes_through, raw_name, written_tensors
 from lazyviz.shapes import is_uninitialized
 from lazyviz.structure import param_owners, qualified, shared_with
 
@@ -65,6 +66,7 @@ class Recorder:
         self.edge_set: set[tuple[str, str]] = set(trace.edges)
         self.ops: dict[str, Node] = {}  # op path -> node
         self.mode = _OpMode(self)
+        self.guard: set[int] = set()  # storages shared with the user's model: never write
         self._next_op = len(trace.nodes)
 
     @classmethod
@@ -248,6 +250,10 @@ class Recorder:
         """Add output nodes and any parameter that appeared outside its own module's call."""
         self._late_materialized()
         self._refresh_sharing()
+        self._add_outputs(output)
+        self._prune_dead_ops()
+
+    def _add_outputs(self, output: Any) -> None:
         for i, tensor in enumerate(iter_tensors(output)):
             self.trace.outputs.append({"shape": list(tensor.shape), "dtype": _dtype(tensor)})
             node = Node(
@@ -266,6 +272,7 @@ class Recorder:
         """Close the trace with the failure: the innermost module whose call raised."""
         self._late_materialized()
         self._refresh_sharing()
+        self._prune_dead_ops()
         root = self.nodes[id(self.model)]
         node = self.failed.get(id(exc), root)
         if node.error is None:
@@ -277,6 +284,21 @@ class Recorder:
             "message": str(exc),
         }
         self.emit("error", node, path=node.path, type=type(exc).__name__, message=str(exc))
+
+    def _prune_dead_ops(self) -> None:
+        """Drop operations whose result reached no module and no output (``x.sum() > 0`` tests)."""
+        trace = self.trace
+        while True:
+            sources = {src for src, _ in trace.edges}
+            dead = {n.id for n in trace.nodes.values() if n.kind == "op" and n.id not in sources}
+            if not dead:
+                break
+            for node_id in dead:
+                del trace.nodes[node_id]
+            trace.edges[:] = [(s, d) for s, d in trace.edges if s not in dead and d not in dead]
+            trace.events[:] = [e for e in trace.events if e["node"] not in dead]
+        for seq, event in enumerate(trace.events):
+            event["seq"] = seq
 
     def _late_materialized(self) -> None:
         # A parameter set on a module from outside that module's own call
@@ -317,6 +339,8 @@ class _OpMode(TorchFunctionMode):
         self, func: Callable, types: Any, args: tuple = (), kwargs: dict | None = None
     ) -> Any:
         kwargs = kwargs or {}
+        if self.recorder.guard and not self.paused_depth:
+            self._refuse_shared_writes(func, args, kwargs)
         result = func(*args, **kwargs)
         stack = self.recorder.stack
         if self.paused_depth or not stack or stack[-1].leaf:
@@ -324,6 +348,12 @@ class _OpMode(TorchFunctionMode):
         with self.paused():
             self.recorder.on_op(func, args, kwargs, result)
         return result
+
+    def _refuse_shared_writes(self, func: Callable, args: tuple, kwargs: dict) -> None:
+        for tensor in written_tensors(func, args, kwargs):
+            if isinstance(tensor, torch.Tensor) and tensor.device.type != "meta":
+                if tensor.untyped_storage().data_ptr() in self.recorder.guard:
+                    raise SharedWrite(raw_name(func))
 
 
 def _module_nodes(trace: Trace) -> list[Node]:

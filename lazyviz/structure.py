@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import torch
@@ -108,7 +109,7 @@ def sequential_edges(model: nn.Module, result: Trace) -> list[tuple[str, str]]:
         if not isinstance(module, nn.Sequential):
             continue
         children = list(module.children())
-        for a, b in zip(children, children[1:], strict=False):
+        for a, b in itertools.pairwise(children):
             src, dst = _end(a, last=True), _end(b, last=False)
             if src is not None and dst is not None and (ids[id(src)], ids[id(dst)]) not in edges:
                 edges.append((ids[id(src)], ids[id(dst)]))

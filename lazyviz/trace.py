@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from lazyviz.copying import private_copy
+from lazyviz.copying import SharedWrite, private_copy, shared_storages
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node, Trace
 from lazyviz.recorder import Recorder
@@ -77,7 +77,10 @@ class Session:
     def __init__(self, model: nn.Module, *, inplace: bool = False) -> None:
         check_model(model)
         self.inplace = inplace
-        self.model = model if inplace else private_copy(model)
+        self.original = model
+        self.model = model if inplace else private_copy(model, share=True)
+        self.guard = set() if inplace else shared_storages(self.model, model)
+        self.history: list[tuple[tuple, dict]] = []  # batches run so far, to replay
 
     def structure(self) -> Trace:
         """The model as it is now, no batch run."""
@@ -92,12 +95,22 @@ class Session:
     ) -> Trace:
         """Run one batch and return its trace; a failure in the model is recorded, not raised."""
         kwargs = dict(kwargs or {})
-        inputs = labelled_inputs(args, kwargs)
+        labelled_inputs(args, kwargs)
         if not self.inplace:
             args, kwargs = _clone_inputs(args), _clone_inputs(kwargs)
-            inputs = labelled_inputs(args, kwargs)
+        try:
+            result = self._record(args, kwargs, on_output)
+        except SharedWrite:
+            self._unshare()
+            result = self._record(args, kwargs, on_output)
+        self.history.append((args, kwargs))
+        return result
+
+    def _record(self, args: tuple, kwargs: dict, on_output: OutputCallback | None) -> Trace:
+        inputs = labelled_inputs(args, kwargs)
         result = build_structure(self.model, inputs=inputs, with_edges=False)
         recorder = Recorder(self.model, result, on_output=on_output)
+        recorder.guard = self.guard
         recorder.add_inputs(inputs)
         with self._rng(), torch.no_grad(), recorder.attached():
             try:
@@ -107,6 +120,15 @@ class Session:
             else:
                 recorder.finish(output)
         return result
+
+    def _unshare(self) -> None:
+        """The model writes into its own weights: start again on a full copy, replaying history."""
+        self.model = private_copy(self.original)
+        self.guard = set()
+        with self._rng(), torch.no_grad():
+            for args, kwargs in self.history:
+                with contextlib.suppress(Exception):
+                    self.model(*args, **kwargs)
 
     def _rng(self) -> contextlib.AbstractContextManager:
         if self.inplace:
@@ -142,4 +164,3 @@ def record_init(module: nn.Module, param: str, label: str) -> None:
     """
     for recorder in Recorder.active():
         recorder.on_init(module, param, label)
-

@@ -1,0 +1,87 @@
+"""Histograms of parameter values, binned in Python so only bins reach the browser.
+
+Counts are exact integers: they sum to the number of values binned (the
+parameter's ``numel``, or the sample size for a parameter too large to bin
+whole). Work is one tensor at a time, so memory stays bounded by the largest
+parameter.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+
+__all__ = ["bin_count", "histogram", "summary"]
+
+
+def bin_count(n: int) -> int:
+    """Bins for ``n`` values: Rice's rule (2 n^(1/3)), between 5 and 80."""
+    return max(5, min(80, math.ceil(2.0 * n ** (1.0 / 3.0))))
+
+
+def histogram(values: torch.Tensor, bins: int | None = None) -> dict[str, Any]:
+    """``{"edges", "counts", "mean", "std"}`` of every value of ``values``.
+
+    ``edges`` has one entry more than ``counts``; the last bin includes its
+    right edge, so the counts sum to ``values.numel()``. A constant tensor
+    (a point mass) gets a single bin around its value. Non-finite values are
+    left out of the bins and counted in ``"nonfinite"``.
+    """
+    flat = values.detach().reshape(-1)
+    if not flat.is_floating_point() or flat.dtype in (torch.float16, torch.bfloat16):
+        flat = flat.float()
+    n = flat.numel()
+    if n == 0:
+        return {"edges": [0.0, 1.0], "counts": [0], "mean": None, "std": None}
+    lo_t, hi_t = torch.aminmax(flat)
+    lo, hi = float(lo_t), float(hi_t)
+    extra: dict[str, Any] = {}
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        finite = flat[torch.isfinite(flat)]
+        extra["nonfinite"] = n - finite.numel()
+        flat, n = finite, finite.numel()
+        if n == 0:
+            return {"edges": [0.0, 1.0], "counts": [0], "mean": None, "std": None, **extra}
+        lo, hi = float(flat.min()), float(flat.max())
+    std_t, mean_t = torch.std_mean(flat, correction=0)
+    mean, std = float(mean_t), float(std_t)
+    if hi == lo:
+        half = max(abs(lo) * 1e-3, 1e-3)
+        return {
+            "edges": [lo - half, lo + half],
+            "counts": [n],
+            "mean": _finite(mean),
+            "std": 0.0,
+            **extra,
+        }
+    k = bins or bin_count(n)
+    counts = torch.histc(flat, bins=k, min=lo, max=hi)
+    edges = [lo + (hi - lo) * i / k for i in range(k)] + [hi]
+    count_list = [int(c) for c in counts.round().tolist()]
+    short = n - sum(count_list)
+    if short:  # float32 rounding at the right edge: the value lies in the last bin
+        count_list[-1] += short
+    stats = {"mean": _finite(mean), "std": _finite(std)}
+    return {"edges": edges, "counts": count_list, **stats, **extra}
+
+
+def summary(tensor: torch.Tensor) -> dict[str, Any]:
+    """``{"mean", "std", "zero_frac"}`` of an activation, in float64; None where not finite."""
+    if tensor.is_complex():
+        tensor = tensor.abs()
+    flat = tensor.detach().reshape(-1).double()
+    if flat.numel() == 0:
+        return {"mean": None, "std": None, "zero_frac": None}
+    std, mean = torch.std_mean(flat, correction=0)
+    zeros = int(torch.count_nonzero(flat == 0))
+    return {
+        "mean": _finite(float(mean)),
+        "std": _finite(float(std)),
+        "zero_frac": zeros / flat.numel(),
+    }
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None

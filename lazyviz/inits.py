@@ -1,0 +1,604 @@
+"""The initializer registry: names, call syntax, what each init fills, and its exact law.
+
+An *init* reaches lazyviz as a registry name (``"xavier_uniform"``), a name in
+call syntax (``"normal(std=0.01)"``), a callable that fills a tensor in place
+the way ``torch.nn.init`` functions do, an :class:`Initializer` instance, or a
+``{label: init}`` dict of these. :func:`resolve_inits` turns any of them into
+:class:`Init` objects that know
+
+- how to fill one parameter (:meth:`Init.fill`), following Gluon's rule:
+  parameters of two or more dimensions get the init, biases zeros and
+  normalization scales ones (``"default"`` and :class:`Initializer` decide
+  for themselves);
+- the law that fill draws from for a given shape (:meth:`Init.law`), with its
+  exact standard deviation and density, where a closed form exists.
+
+Fans are computed exactly as ``torch.nn.init._calculate_fan_in_and_fan_out``
+computes them (the receptive field of a convolution included).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from lazyviz.shapes import is_uninitialized
+
+__all__ = [
+    "REGISTRY_NAMES",
+    "Init",
+    "Initializer",
+    "Law",
+    "fans",
+    "param_role",
+    "parse_init",
+    "resolve_inits",
+]
+
+
+class Initializer:
+    """Base class of a custom initializer, Gluon style.
+
+    Override :meth:`init_weight` and/or :meth:`init_bias`; both receive the
+    parameter's qualified name as in ``model.named_parameters()``
+    (``"0.weight"``) and the tensor to fill in place (already under
+    ``torch.no_grad()``). Biases are the parameters whose name ends in
+    ``bias``; normalization scales go to :meth:`init_scale`; every other
+    parameter goes to :meth:`init_weight`. The label shown for an instance is
+    its class name.
+
+    Examples
+    --------
+    >>> class MyInit(lazyviz.Initializer):
+    ...     def init_weight(self, name, tensor):
+    ...         print("Init", name, tuple(tensor.shape))
+    ...         tensor.uniform_(5, 10)
+    ...     def init_bias(self, name, tensor):
+    ...         tensor.fill_(2)
+    """
+
+    def init_weight(self, name: str, tensor: torch.Tensor) -> None:
+        """Fill a weight (any parameter that is neither a bias nor a normalization scale)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must override init_weight(name, tensor) to fill {name!r}"
+        )
+
+    def init_bias(self, name: str, tensor: torch.Tensor) -> None:
+        """Fill a bias; zeros unless overridden."""
+        tensor.zero_()
+
+    def init_scale(self, name: str, tensor: torch.Tensor) -> None:
+        """Fill a normalization scale (``BatchNorm.weight``...); ones unless overridden."""
+        tensor.fill_(1.0)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+# --------------------------------------------------------------------- laws
+@dataclass(frozen=True)
+class Law:
+    """The distribution every entry of a filled parameter follows.
+
+    ``kind`` is ``"uniform"`` (on ``[lo, hi]``), ``"normal"`` (``loc``,
+    ``scale``), ``"trunc_normal"`` (``loc``, ``scale`` cut to ``[lo, hi]``),
+    ``"orthogonal"`` (one coordinate of a uniform unit vector in ``n``
+    dimensions, times ``scale``) or ``"point"`` (the value ``loc``).
+    """
+
+    kind: str
+    loc: float = 0.0
+    scale: float = 1.0
+    lo: float = 0.0
+    hi: float = 0.0
+    n: int = 0
+
+    @property
+    def mean(self) -> float:
+        if self.kind == "uniform":
+            return (self.lo + self.hi) / 2
+        if self.kind == "trunc_normal":
+            alpha, beta, z = self._trunc()
+            return self.loc + self.scale * (_phi(alpha) - _phi(beta)) / z
+        if self.kind == "orthogonal":
+            return 0.0
+        return self.loc
+
+    @property
+    def std(self) -> float:
+        """The exact standard deviation of one entry."""
+        if self.kind == "uniform":
+            return (self.hi - self.lo) / math.sqrt(12.0)
+        if self.kind == "normal":
+            return self.scale
+        if self.kind == "trunc_normal":
+            alpha, beta, z = self._trunc()
+            ratio = (_phi(alpha) - _phi(beta)) / z
+            spread = (alpha * _phi(alpha) - beta * _phi(beta)) / z
+            return self.scale * math.sqrt(max(0.0, 1.0 + spread - ratio * ratio))
+        if self.kind == "orthogonal":
+            return abs(self.scale) / math.sqrt(self.n)
+        return 0.0
+
+    def _trunc(self) -> tuple[float, float, float]:
+        alpha = (self.lo - self.loc) / self.scale
+        beta = (self.hi - self.loc) / self.scale
+        return alpha, beta, _cdf(beta) - _cdf(alpha)
+
+    def theory(self) -> dict[str, Any]:
+        """``{"x", "pdf"}`` (the density, integrating to 1 over ``x``) or ``{"point": v}``."""
+        if self.kind == "point" or self.std == 0.0:
+            return {"point": self.mean if self.kind != "uniform" else self.lo}
+        if self.kind == "uniform":
+            return _steps(self.lo, self.hi, [], [], 1.0 / (self.hi - self.lo))
+        if self.kind == "normal":
+            xs = [self.loc + self.scale * (i / 10.0) for i in range(-60, 61)]
+            return _curve(xs, [_phi((x - self.loc) / self.scale) / self.scale for x in xs])
+        if self.kind == "trunc_normal":
+            _, _, z = self._trunc()
+            inner = [self.lo + (self.hi - self.lo) * i / 400 for i in range(1, 400)]
+            dens = [_phi((x - self.loc) / self.scale) / (self.scale * z) for x in inner]
+            edge_lo = _phi((self.lo - self.loc) / self.scale) / (self.scale * z)
+            edge_hi = _phi((self.hi - self.loc) / self.scale) / (self.scale * z)
+            return _steps(self.lo, self.hi, inner, dens, edge_lo, edge_hi)
+        return self._orthogonal_theory()
+
+    def _orthogonal_theory(self) -> dict[str, Any]:
+        g, n = abs(self.scale), self.n
+        if n >= 3:
+            # x / g has density C (1 - t^2)^((n - 3) / 2) on [-1, 1].
+            log_c = math.lgamma(n / 2) - math.lgamma((n - 1) / 2) - 0.5 * math.log(math.pi)
+            reach = min(1.0, 8.0 / math.sqrt(n))
+            ts = [reach * i / 120 for i in range(-120, 121)]
+            dens = [
+                math.exp(log_c + (n - 3) / 2 * math.log1p(-t * t)) / g if abs(t) < 1 else 0.0
+                for t in ts
+            ]
+            if n == 3:  # uniform on [-g, g]: a step at both ends
+                return _steps(-g, g, [], [], 1.0 / (2 * g))
+            return _curve([g * t for t in ts], dens)
+        if n == 2:  # arcsine law; a grid even in the angle, normalized on it
+            ts = [math.sin(math.pi * (i / 200 - 0.5)) for i in range(1, 200)]
+            dens = [1.0 / (math.pi * g * math.sqrt(1 - t * t)) for t in ts]
+            return _normalized([g * t for t in ts], dens)
+        width = g * 1e-3  # n == 1: +-g with probability 1/2 each, drawn as two thin boxes
+        xs = [-g - width, -g - width, -g + width, -g + width, g - width, g - width]
+        xs += [g + width, g + width]
+        h = 0.5 / (2 * width)
+        return _curve(xs, [0.0, h, h, 0.0, 0.0, h, h, 0.0])
+
+    def sample(self, n: int) -> torch.Tensor:
+        """``n`` independent draws from the law (float32, the global RNG)."""
+        out = torch.empty(n)
+        if self.kind == "uniform":
+            return out.uniform_(self.lo, self.hi)
+        if self.kind == "normal":
+            return out.normal_(self.loc, self.scale)
+        if self.kind == "trunc_normal":
+            return nn.init.trunc_normal_(out, self.loc, self.scale, self.lo, self.hi)
+        if self.kind == "orthogonal":
+            if self.n == 1:
+                return torch.randint(0, 2, (n,)).float().mul_(2).sub_(1).mul_(self.scale)
+            # t^2 ~ Beta(1/2, (n - 1)/2) for a coordinate of a uniform unit vector
+            beta = torch.distributions.Beta(torch.tensor(0.5), torch.tensor((self.n - 1) / 2))
+            signs = torch.randint(0, 2, (n,)).float().mul_(2).sub_(1)
+            return beta.sample((n,)).sqrt_().mul_(signs).mul_(self.scale)
+        return out.fill_(self.loc)
+
+
+def _phi(x: float) -> float:
+    return math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+def _cdf(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+def _curve(xs: list[float], pdf: list[float]) -> dict[str, Any]:
+    return {"x": [_round(x) for x in xs], "pdf": [_round(p) for p in pdf]}
+
+
+def _steps(
+    lo: float,
+    hi: float,
+    inner: list[float],
+    dens: list[float],
+    edge_lo: float,
+    edge_hi: float | None = None,
+) -> dict[str, Any]:
+    """A density that jumps from 0 at ``lo`` and back to 0 at ``hi`` (repeated x = a jump)."""
+    edge_hi = edge_lo if edge_hi is None else edge_hi
+    pad = (hi - lo) * 0.05
+    xs = [lo - pad, lo, lo, *inner, hi, hi, hi + pad]
+    pdf = [0.0, 0.0, edge_lo, *dens, edge_hi, 0.0, 0.0]
+    return {"x": xs, "pdf": [_round(p) for p in pdf]}
+
+
+def _normalized(xs: list[float], pdf: list[float]) -> dict[str, Any]:
+    area = sum((xs[i + 1] - xs[i]) * (pdf[i + 1] + pdf[i]) / 2 for i in range(len(xs) - 1))
+    return _curve(xs, [p / area for p in pdf])
+
+
+def _round(x: float) -> float:
+    return float(f"{x:.7g}")
+
+
+def fans(shape: Sequence[int]) -> tuple[int | None, int | None]:
+    """``(fan_in, fan_out)`` as ``torch.nn.init`` computes them; ``None`` below 2 dimensions."""
+    if len(shape) < 2:
+        return None, None
+    receptive = math.prod(shape[2:])
+    return int(shape[1]) * receptive, int(shape[0]) * receptive
+
+
+def _need_fans(shape: Sequence[int], name: str) -> tuple[int, int]:
+    fan_in, fan_out = fans(shape)
+    if fan_in is None or fan_out is None:
+        raise ValueError(f"{name} needs a parameter of two or more dimensions, got {list(shape)}")
+    return fan_in, fan_out
+
+
+def _uniform(bound: float) -> Law:
+    return Law("point", loc=0.0) if bound == 0 else Law("uniform", lo=-bound, hi=bound)
+
+
+def _kaiming_std(shape: Sequence[int], kw: Mapping[str, Any]) -> float:
+    fan_in, fan_out = _need_fans(shape, "kaiming")
+    fan = fan_in if kw.get("mode", "fan_in") == "fan_in" else fan_out
+    gain = nn.init.calculate_gain(kw.get("nonlinearity", "leaky_relu"), kw.get("a", 0))
+    return gain / math.sqrt(fan)
+
+
+def _xavier_std(shape: Sequence[int], kw: Mapping[str, Any]) -> float:
+    fan_in, fan_out = _need_fans(shape, "xavier")
+    return float(kw.get("gain", 1.0)) * math.sqrt(2.0 / (fan_in + fan_out))
+
+
+def _orthogonal(shape: Sequence[int], kw: Mapping[str, Any]) -> Law:
+    if len(shape) < 2:
+        raise ValueError(f"orthogonal needs a parameter of two or more dimensions, got {shape}")
+    rows = int(shape[0])
+    cols = math.prod(shape) // rows if rows else 0
+    return Law("orthogonal", scale=float(kw.get("gain", 1.0)), n=max(rows, cols, 1))
+
+
+LawOf = Callable[[Sequence[int], Mapping[str, Any]], Law]
+
+_LAWS: dict[str, LawOf] = {
+    "xavier_uniform": lambda s, kw: _uniform(math.sqrt(3.0) * _xavier_std(s, kw)),
+    "xavier_normal": lambda s, kw: Law("normal", scale=_xavier_std(s, kw)),
+    "kaiming_uniform": lambda s, kw: _uniform(math.sqrt(3.0) * _kaiming_std(s, kw)),
+    "kaiming_normal": lambda s, kw: Law("normal", scale=_kaiming_std(s, kw)),
+    "normal": lambda s, kw: Law("normal", loc=kw.get("mean", 0.0), scale=kw.get("std", 1.0)),
+    "uniform": lambda s, kw: Law("uniform", lo=kw.get("a", 0.0), hi=kw.get("b", 1.0)),
+    "trunc_normal": lambda s, kw: Law(
+        "trunc_normal",
+        loc=kw.get("mean", 0.0),
+        scale=kw.get("std", 1.0),
+        lo=kw.get("a", -2.0),
+        hi=kw.get("b", 2.0),
+    ),
+    "orthogonal": _orthogonal,
+    "zeros": lambda s, kw: Law("point", loc=0.0),
+    "ones": lambda s, kw: Law("point", loc=1.0),
+    "constant": lambda s, kw: Law("point", loc=float(kw["val"])),
+}
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {name: getattr(nn.init, name + "_") for name in _LAWS}
+
+REGISTRY_NAMES: tuple[str, ...] = ("default", *_LAWS)
+"""Every name ``inits`` accepts, ``"default"`` first."""
+
+
+# ------------------------------------------------------------- what gets what
+def param_role(module: nn.Module, name: str, ndim: int) -> str:
+    """``"weight"`` (2+ dims), ``"bias"``, ``"scale"`` (a normalization scale) or ``"other"``."""
+    if ndim >= 2:
+        return "weight"
+    if name.endswith("bias"):
+        return "bias"
+    if name == "weight" and _is_norm(module):
+        return "scale"
+    return "other"
+
+
+def _is_norm(module: nn.Module) -> bool:
+    norms: tuple[type, ...] = (nn.modules.batchnorm._NormBase, nn.LayerNorm, nn.GroupNorm)
+    if hasattr(nn, "RMSNorm"):
+        norms += (nn.RMSNorm,)
+    return isinstance(module, norms) or "norm" in type(module).__name__.lower()
+
+
+_POINT_ZERO = Law("point", loc=0.0)
+_POINT_ONE = Law("point", loc=1.0)
+
+
+@dataclass
+class Init:
+    """One resolved initializer with its label.
+
+    ``kind`` is ``"registry"`` (``name`` and ``kwargs`` set), ``"callable"``
+    (``fn`` set) or ``"initializer"`` (``initializer`` set).
+    """
+
+    label: str
+    kind: str
+    name: str = ""
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    fn: Callable[..., Any] | None = None
+    initializer: Initializer | None = None
+
+    @property
+    def is_default(self) -> bool:
+        return self.kind == "registry" and self.name == "default"
+
+    # ---------------------------------------------------------------- filling
+    def fill(self, module: nn.Module, name: str, qualname: str, tensor: torch.Tensor) -> bool:
+        """Fill ``module.<name>`` (``tensor``) in place; False if it was left as it is.
+
+        ``"default"`` is not filled here (it is the module's own
+        ``reset_parameters``, see :func:`reset_defaults`).
+        """
+        role = param_role(module, name, tensor.dim())
+        with torch.no_grad():
+            if self.initializer is not None:
+                if role == "bias":
+                    self.initializer.init_bias(qualname, tensor)
+                elif role == "scale":
+                    self.initializer.init_scale(qualname, tensor)
+                else:
+                    self.initializer.init_weight(qualname, tensor)
+                return True
+            if self.is_default:
+                return False
+            if role == "bias":
+                tensor.zero_()
+            elif role == "scale":
+                tensor.fill_(1.0)
+            elif role == "weight":
+                fn = self.fn if self.fn is not None else _FUNCTIONS[self.name]
+                fn(tensor, **self.kwargs)
+            else:
+                return False
+        return True
+
+    # ---------------------------------------------------------------- the law
+    def law(self, module: nn.Module, name: str, shape: Sequence[int], parent: Any = None) -> Any:
+        """The :class:`Law` of ``module.<name>`` with this init, or None (no closed form).
+
+        ``parent`` is the module that owns ``module`` (it matters for PyTorch's
+        default of ``MultiheadAttention.out_proj.bias``).
+        """
+        role = param_role(module, name, len(shape))
+        if self.initializer is not None:
+            base = Initializer
+            if role == "bias" and type(self.initializer).init_bias is base.init_bias:
+                return _POINT_ZERO
+            if role == "scale" and type(self.initializer).init_scale is base.init_scale:
+                return _POINT_ONE
+            return None
+        if self.is_default or role == "other":
+            return default_law(module, name, shape, parent)
+        if role == "bias":
+            return _POINT_ZERO
+        if role == "scale":
+            return _POINT_ONE
+        if self.kind == "registry":
+            return _LAWS[self.name](shape, self.kwargs)
+        return None
+
+
+def default_law(module: nn.Module, name: str, shape: Sequence[int], parent: Any = None) -> Any:
+    """What ``reset_parameters`` of this module type draws ``<name>`` from, or None if unknown."""
+    fan_in, _ = fans(shape)
+    if isinstance(parent, nn.MultiheadAttention) and module is parent.out_proj and name == "bias":
+        return _POINT_ZERO if parent.in_proj_bias is not None else None
+    if isinstance(module, (nn.Linear, nn.modules.conv._ConvNd)):
+        weight = module.weight
+        if name == "weight" and fan_in is not None:
+            return _uniform(1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0)
+        if name == "bias" and not _is_uninitialized(weight):
+            w_in, _ = fans(list(weight.shape))
+            return _uniform(1.0 / math.sqrt(w_in) if w_in else 0.0)
+        return None
+    if isinstance(module, nn.Bilinear) and name in ("weight", "bias"):
+        return _uniform(1.0 / math.sqrt(module.weight.size(1)))
+    if _is_norm(module) and name in ("weight", "bias"):
+        return _POINT_ONE if name == "weight" else _POINT_ZERO
+    if isinstance(module, (nn.Embedding, nn.EmbeddingBag)) and name == "weight":
+        return Law("normal") if getattr(module, "padding_idx", None) is None else None
+    if isinstance(module, (nn.RNNBase, nn.RNNCellBase)):
+        return _uniform(1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0.0)
+    if isinstance(module, nn.MultiheadAttention):
+        if name in ("in_proj_weight", "q_proj_weight", "k_proj_weight", "v_proj_weight"):
+            return _LAWS["xavier_uniform"](shape, {})
+        if name == "in_proj_bias":
+            return _POINT_ZERO
+        if name in ("bias_k", "bias_v"):
+            return _LAWS["xavier_normal"](shape, {})
+    if isinstance(module, nn.PReLU) and name == "weight":
+        return Law("point", loc=float(module.init))
+    return None
+
+
+def _is_uninitialized(t: object) -> bool:
+    return is_uninitialized(t)
+
+
+def reset_defaults(model: nn.Module) -> None:
+    """Re-draw every parameter of ``model`` the way PyTorch's own constructors do.
+
+    Children first, then their parents, as construction does (so
+    ``MultiheadAttention`` zeroes its ``out_proj.bias`` after ``Linear`` drew it).
+    """
+    for module in reversed(list(model.modules())):
+        reset = getattr(module, "reset_parameters", None)
+        if reset is None and isinstance(module, nn.MultiheadAttention):
+            reset = module._reset_parameters
+        if callable(reset) and not any(_is_uninitialized(p) for p in module.parameters()):
+            with torch.no_grad():
+                reset()
+
+
+def has_reset(module: nn.Module) -> bool:
+    return callable(getattr(module, "reset_parameters", None)) or isinstance(
+        module, nn.MultiheadAttention
+    )
+
+
+# ---------------------------------------------------------------- parsing
+def parse_init(text: str) -> Init:
+    """``"normal(std=0.01)"`` -> an :class:`Init`; literals only, nothing is evaluated.
+
+    Raises
+    ------
+    ValueError
+        An unknown name (the message lists the valid ones), an argument the
+        function does not take, a value that is not a literal, or
+        ``"constant"`` without ``val``.
+    """
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ValueError(f"cannot read init {text!r}: {exc.msg}. {_valid()}") from None
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    if isinstance(tree, ast.Name):
+        name = tree.id
+    elif isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name):
+        name = tree.func.id
+        args = [_literal(a, text) for a in tree.args]
+        for kw in tree.keywords:
+            if kw.arg is None:
+                raise ValueError(f"init {text!r}: ** arguments are not accepted")
+            kwargs[kw.arg] = _literal(kw.value, text)
+    else:
+        raise ValueError(
+            f"cannot read init {text!r}: expected a name or name(key=value). {_valid()}"
+        )
+    given, name = name, name.removesuffix("_")
+    if name not in REGISTRY_NAMES:
+        raise ValueError(f"unknown init {given!r}. {_valid()}")
+    if name == "default":
+        if args or kwargs:
+            raise ValueError("init 'default' takes no arguments (it is PyTorch's own init)")
+        return Init(label=text, kind="registry", name="default")
+    bound = _bind(name, args, kwargs, text)
+    _check_values(name, bound, text)
+    return Init(label=text, kind="registry", name=name, kwargs=bound)
+
+
+def _literal(node: ast.AST, text: str) -> Any:
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError):
+        raise ValueError(
+            f"init {text!r}: arguments must be literals (numbers, strings), "
+            f"got {ast.unparse(node)!r}"
+        ) from None
+    if not isinstance(value, (int, float, str, bool)) or value is None:
+        raise ValueError(f"init {text!r}: argument {value!r} is not a number or a string")
+    return value
+
+
+def _bind(name: str, args: list[Any], kwargs: dict[str, Any], text: str) -> dict[str, Any]:
+    params = [
+        p
+        for p in list(inspect.signature(_FUNCTIONS[name]).parameters.values())[1:]
+        if p.name != "generator"
+    ]
+    names = [p.name for p in params]
+    if len(args) > len(names):
+        raise ValueError(f"init {text!r}: {name} takes at most {len(names)} arguments ({names})")
+    bound = dict(zip(names, args, strict=False))
+    for key, value in kwargs.items():
+        if key not in names:
+            raise ValueError(f"init {text!r}: {name} has no argument {key!r}; it takes {names}")
+        if key in bound:
+            raise ValueError(f"init {text!r}: {key!r} given twice")
+        bound[key] = value
+    missing = [
+        p.name for p in params if p.default is inspect.Parameter.empty and p.name not in bound
+    ]
+    if missing:
+        raise ValueError(f"init {text!r}: {name} needs {', '.join(missing)} (e.g. {name}(val=0.5))")
+    return bound
+
+
+def _check_values(name: str, kw: dict[str, Any], text: str) -> None:
+    for key, value in kw.items():
+        if key in ("mode", "nonlinearity"):
+            if not isinstance(value, str):
+                raise ValueError(f"init {text!r}: {key} must be a string")
+        elif isinstance(value, (str, bool)):
+            raise ValueError(f"init {text!r}: {key} must be a number, got {value!r}")
+    if "mode" in kw and kw["mode"] not in ("fan_in", "fan_out"):
+        raise ValueError(f"init {text!r}: mode must be 'fan_in' or 'fan_out'")
+    if "nonlinearity" in kw:
+        nn.init.calculate_gain(kw["nonlinearity"], kw.get("a", 0))  # raises ValueError
+    if name in ("normal", "trunc_normal", "xavier_normal") and kw.get("std", 1.0) < 0:
+        raise ValueError(f"init {text!r}: std must not be negative")
+    if name in ("uniform", "trunc_normal") and kw.get("a", 0.0) > kw.get("b", 1.0):
+        raise ValueError(f"init {text!r}: a must not exceed b")
+
+
+def _valid() -> str:
+    return "Valid names: " + ", ".join(REGISTRY_NAMES) + " (or a callable, or an Initializer)."
+
+
+# ---------------------------------------------------------------- resolving
+InitLike = Any  # str | Callable | Initializer
+
+
+def resolve_init(init: InitLike, label: str | None = None) -> Init:
+    """Any accepted form of one init -> :class:`Init` (labelled ``label`` if given)."""
+    if isinstance(init, Init):
+        resolved = init
+    elif isinstance(init, str):
+        resolved = parse_init(init)
+    elif isinstance(init, Initializer):
+        resolved = Init(label=type(init).__name__, kind="initializer", initializer=init)
+    elif isinstance(init, type) and issubclass(init, Initializer):
+        raise ValueError(
+            f"pass an instance of {init.__name__} ({init.__name__}()), not the class itself"
+        )
+    elif callable(init):
+        name = getattr(init, "__name__", None) or type(init).__name__
+        resolved = Init(label=name.removesuffix("_"), kind="callable", fn=init)
+        for known, fn in _FUNCTIONS.items():
+            if init is fn:  # torch.nn.init.xavier_uniform_ itself: its law is known
+                resolved = Init(label=resolved.label, kind="registry", name=known)
+    else:
+        raise ValueError(
+            f"an init must be a registry name, a callable or a lazyviz.Initializer, "
+            f"got {type(init).__name__}. {_valid()}"
+        )
+    if label is not None:
+        resolved = Init(**{**resolved.__dict__, "label": str(label)})
+    return resolved
+
+
+def resolve_inits(inits: Any) -> list[Init]:
+    """A name, callable, Initializer, sequence of those or ``{label: init}`` dict -> inits."""
+    if isinstance(inits, Mapping):
+        items = [resolve_init(v, label=k) for k, v in inits.items()]
+    elif isinstance(inits, (str, Initializer)) or callable(inits):
+        items = [resolve_init(inits)]
+    elif isinstance(inits, Sequence):
+        items = [resolve_init(v) for v in inits]
+    else:
+        raise ValueError(f"inits must be a name, a list or a dict, got {type(inits).__name__}")
+    if not items:
+        raise ValueError(f"inits is empty. {_valid()}")
+    labels = [i.label for i in items]
+    dupes = sorted({x for x in labels if labels.count(x) > 1})
+    if dupes:
+        raise ValueError(f"two inits share the label {dupes[0]!r}; use a {{label: init}} dict")
+    return items

@@ -1,0 +1,159 @@
+"""Small fixture models shared by the trace tests (tests import it as ``fixture_models``)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def mlp() -> nn.Module:
+    """The chapter's net: LazyLinear(256) -> ReLU -> LazyLinear(10)."""
+    return nn.Sequential(nn.LazyLinear(256), nn.ReLU(), nn.LazyLinear(10))
+
+
+class Residual(nn.Module):
+    def __init__(self, width: int = 8) -> None:
+        super().__init__()
+        self.f = nn.LazyLinear(width)
+        self.g = nn.LazyLinear(width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.f(x)
+        return h + self.g(h)
+
+
+class Concat(nn.Module):
+    """Two conv branches concatenated, a grouped conv, flatten, a linear head."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = nn.LazyConv2d(4, 3, padding=1)
+        self.b = nn.LazyConv2d(6, 1)
+        self.c = nn.LazyConv2d(8, 3, groups=2)
+        self.fc = nn.LazyLinear(3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.cat([self.a(x), self.b(x)], dim=1)
+        return self.fc(torch.flatten(self.c(y), 1))
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.conv1 = nn.LazyConv2d(channels, 3, padding=1, bias=False)
+        self.bn1 = nn.LazyBatchNorm2d()
+        self.conv2 = nn.LazyConv2d(channels, 3, padding=1, bias=False)
+        self.bn2 = nn.LazyBatchNorm2d()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        y += x
+        return F.relu(y)
+
+
+class TinyResNet(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(nn.LazyConv2d(8, 3, padding=1), nn.LazyBatchNorm2d(), nn.ReLU())
+        self.layer1 = nn.Sequential(BasicBlock(8), BasicBlock(8))
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.head = nn.LazyLinear(10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.pool(self.layer1(self.stem(x))).flatten(1))
+
+
+class SharedTwice(nn.Module):
+    """One module called twice, and two modules tied to one parameter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shared = nn.Linear(4, 4)
+        self.tied = nn.Linear(4, 4)
+        self.tied.weight = self.shared.weight
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.tied(self.shared(self.shared(x)))
+
+
+class DictIO(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.img = nn.LazyLinear(6)
+        self.txt = nn.LazyLinear(6)
+
+    def forward(self, batch: dict, scale: torch.Tensor, *, extra: torch.Tensor) -> dict:
+        a = self.img(batch["image"])
+        b = self.txt(batch["text"][0])
+        return {"sum": a + b, "parts": (a, b * scale), "extra": extra}
+
+
+class CustomLazy(nn.Module):
+    """A layer whose weight does not exist until forward sees the input (d2l's MyLinear)."""
+
+    def __init__(self, units: int) -> None:
+        super().__init__()
+        self.units = units
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not hasattr(self, "weight"):
+            self.weight = nn.Parameter(torch.empty(x.shape[-1], self.units))
+            nn.init.kaiming_uniform_(self.weight)
+            self.bias = nn.Parameter(torch.zeros(self.units))
+        return F.relu(x @ self.weight + self.bias)
+
+
+class Branchy(nn.Module):
+    """Data-dependent Python control flow."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pos = nn.LazyLinear(3)
+        self.neg = nn.LazyLinear(5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.pos(x) if x.sum() > 0 else self.neg(x)
+
+
+def all_lazy() -> nn.Module:
+    """Every torch.nn Lazy* class, each on a fitting input (see all_lazy_inputs)."""
+    return nn.ModuleDict(
+        {
+            "linear": nn.LazyLinear(5),
+            "conv1d": nn.LazyConv1d(4, 3),
+            "conv2d": nn.LazyConv2d(4, 3, groups=2),
+            "conv3d": nn.LazyConv3d(6, (1, 2, 3)),
+            "convt1d": nn.LazyConvTranspose1d(4, 3),
+            "convt2d": nn.LazyConvTranspose2d(6, 3, groups=3),
+            "convt3d": nn.LazyConvTranspose3d(2, 2),
+            "bn1d": nn.LazyBatchNorm1d(),
+            "bn2d": nn.LazyBatchNorm2d(),
+            "bn3d": nn.LazyBatchNorm3d(),
+            "in1d": nn.LazyInstanceNorm1d(affine=True),
+            "in2d": nn.LazyInstanceNorm2d(affine=True),
+            "in3d": nn.LazyInstanceNorm3d(affine=True, track_running_stats=True),
+        }
+    )
+
+
+class AllLazy(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.layers = all_lazy()
+
+    def forward(self, x1: torch.Tensor, x2: torch.Tensor, x3: torch.Tensor) -> list:
+        out = []
+        for name, layer in self.layers.items():
+            x = {"1": x1, "2": x2, "3": x3}[_rank(name)]
+            out.append(layer(x if "linear" not in name else x1.flatten(1)))
+        return out
+
+
+def _rank(name: str) -> str:
+    return "1" if name.endswith("1d") or name == "linear" else name[-2]
+
+
+def all_lazy_inputs() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    return torch.rand(2, 6, 7), torch.rand(2, 6, 5, 5), torch.rand(2, 6, 3, 4, 5)
