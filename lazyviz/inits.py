@@ -304,12 +304,12 @@ def param_role(module: nn.Module, name: str, ndim: int) -> str:
         return "weight"
     if name.endswith("bias"):
         return "bias"
-    if name == "weight" and _is_norm(module):
+    if name == "weight" and is_norm(module):
         return "scale"
     return "other"
 
 
-def _is_norm(module: nn.Module) -> bool:
+def is_norm(module: nn.Module) -> bool:
     norms: tuple[type, ...] = (nn.modules.batchnorm._NormBase, nn.LayerNorm, nn.GroupNorm)
     if hasattr(nn, "RMSNorm"):
         norms += (nn.RMSNorm,)
@@ -410,7 +410,7 @@ def default_law(module: nn.Module, name: str, shape: Sequence[int], parent: Any 
         return None
     if isinstance(module, nn.Bilinear) and name in ("weight", "bias"):
         return _uniform(1.0 / math.sqrt(module.weight.size(1)))
-    if _is_norm(module) and name in ("weight", "bias"):
+    if is_norm(module) and name in ("weight", "bias"):
         return _POINT_ONE if name == "weight" else _POINT_ZERO
     if isinstance(module, (nn.Embedding, nn.EmbeddingBag)) and name == "weight":
         return Law("normal") if getattr(module, "padding_idx", None) is None else None

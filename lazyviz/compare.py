@@ -1,0 +1,303 @@
+"""Compare initializers on the user's own model: :func:`compare_inits` (schema ``lazyviz.inits/1``).
+
+One private copy of the model is made and materialized by one run of the
+batch; then, for each initializer in turn, every parameter of that copy is
+re-drawn in place, binned (one parameter at a time) and the batch run again
+to record each layer's activation statistics. Memory is the model once plus
+one parameter's worth of scratch, whatever the number of initializers.
+
+Everything happens under a forked RNG seeded with ``seed`` (re-seeded for
+each initializer, so an initializer's result does not depend on which others
+are compared), so the user's model and ``torch.get_rng_state()`` are left
+exactly as they were.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from lazyviz.defer import strip_defer_hooks
+from lazyviz.flatten import labelled_inputs
+from lazyviz.graph import Node
+from lazyviz.histograms import histogram, summary
+from lazyviz.inits import Init, fans, has_reset, is_norm, param_role, resolve_inits
+from lazyviz.trace import Session, check_model
+
+__all__ = ["DEFAULT_INITS", "compare_data", "compare_inits", "histograms_by_node"]
+
+SCHEMA = "lazyviz.inits/1"
+
+DEFAULT_INITS: tuple[str, ...] = ("default", "xavier_uniform", "kaiming_normal", "normal(std=0.01)")
+"""What :func:`compare_inits` compares when ``inits`` is not given."""
+
+MAX_NUMEL = 1 << 22
+"""Above this many entries a parameter's histogram is made from an evenly strided sample."""
+
+
+@dataclass
+class _Entry:
+    """One parameter of the private copy, in graph order."""
+
+    node: Node
+    module: nn.Module
+    parent: nn.Module | None
+    name: str
+    param: nn.Parameter
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.node.path}.{self.name}" if self.node.path else self.name
+
+
+def compare_inits(
+    model: nn.Module,
+    *inputs: Any,
+    inits: Any = DEFAULT_INITS,
+    seed: int | None = 0,
+    bins: int | None = None,
+    max_numel: int = MAX_NUMEL,
+    input_kwargs: Mapping[str, Any] | None = None,
+) -> Any:
+    """A widget comparing initializers on ``model``: weight histograms and activations by depth.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The model, lazy or not. It is never changed: everything runs on a
+        private copy.
+    *inputs : Tensor or tuple/list/dict of tensors
+        One batch, passed as ``model(*inputs, **input_kwargs)``. It resolves
+        the lazy shapes and flows through the model once per initializer.
+    inits : name, callable, Initializer, list of those, or {label: init} dict
+        Registry names (``"default"``, ``"xavier_uniform"``,
+        ``"kaiming_normal(nonlinearity='relu')"``, ``"normal(std=0.01)"``...),
+        functions that fill a tensor in place like ``torch.nn.init.*_``, or
+        :class:`lazyviz.Initializer` instances.
+    seed : int or None
+        Seeds every draw; the same seed gives the same result. ``None`` draws a
+        fresh seed (the global RNG is untouched either way).
+    bins : int, optional
+        Histogram bins; by default Rice's rule, between 5 and 80.
+    max_numel : int
+        A parameter with more entries is binned from an evenly strided sample
+        of this size (its record says ``"sampled": n``).
+    input_kwargs : dict, optional
+        Keyword inputs of the model.
+
+    Returns
+    -------
+    lazyviz.InitsWidget
+        ``.to_dict()`` is the data (schema ``lazyviz.inits/1``);
+        ``.to_html(path)`` writes an offline page.
+
+    Raises
+    ------
+    ValueError
+        An unknown init name (the message lists the valid ones), bad
+        arguments, or a batch the model fails on.
+    """
+    from lazyviz.inits_widget import InitsWidget
+
+    data, types = compare_data(
+        model,
+        inputs,
+        input_kwargs,
+        inits=inits,
+        seed=seed,
+        bins=bins,
+        max_numel=max_numel,
+    )
+    return InitsWidget(data, types=types, title=type(model).__name__)
+
+
+def compare_data(
+    model: nn.Module,
+    args: tuple,
+    kwargs: Mapping[str, Any] | None = None,
+    *,
+    inits: Any = DEFAULT_INITS,
+    seed: int | None = 0,
+    bins: int | None = None,
+    max_numel: int = MAX_NUMEL,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The ``lazyviz.inits/1`` record and ``{path: module type}``; see :func:`compare_inits`."""
+    check_model(model)
+    specs = resolve_inits(inits)
+    kwargs = dict(kwargs or {})
+    if not args and not kwargs:
+        raise ValueError(
+            "compare_inits needs a batch to resolve the shapes: compare_inits(model, X)"
+        )
+    if max_numel < 1:
+        raise ValueError(f"max_numel must be positive, got {max_numel}")
+    labelled_inputs(args, kwargs)  # TypeError for an input that is not a tensor
+    with torch.random.fork_rng(devices=_cuda_devices()):
+        torch.manual_seed(torch.seed() if seed is None else seed)
+        base_seed = torch.initial_seed()
+        session = Session(model)
+        strip_defer_hooks(session.model)  # a deferred init would fire in the copy
+        trace = session.run(args, kwargs)
+        if trace.error is not None:
+            err = trace.error
+            raise ValueError(
+                f"compare_inits: the model failed on this batch in {err['path'] or '(root)'} "
+                f"({err['type']}: {err['message']})"
+            )
+        entries = _entries(session.model, list(trace.nodes.values()))
+        keep = _snapshot_unresettable(entries)
+        params = [_param_record(e) for e in entries]
+        activations: dict[str, list[dict[str, Any]]] = {}
+        for spec in specs:
+            torch.manual_seed(base_seed)
+            _fill(session.model, entries, spec, keep)
+            for entry, record in zip(entries, params, strict=True):
+                record["per_init"][spec.label] = _histogram(entry, spec, bins, max_numel)
+            activations[spec.label] = _activations(session, args, kwargs)
+    types = {n.path: n.type for n in trace.nodes.values() if n.kind in ("module", "op")}
+    data = {
+        "schema": SCHEMA,
+        "inits": [s.label for s in specs],
+        "params": params,
+        "activations": activations,
+    }
+    return data, types
+
+
+def _cuda_devices() -> list[int]:
+    return list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+
+
+# ----------------------------------------------------------------- the copy
+def _entries(model: nn.Module, nodes: list[Node]) -> list[_Entry]:
+    """Every floating-point parameter once (tied ones under their first owner), in graph order."""
+    modules = [n for n in nodes if n.kind == "module"]
+    parents: dict[int, nn.Module] = {}
+    for module in model.modules():
+        for child in module.children():
+            parents.setdefault(id(child), module)
+    seen: set[int] = set()
+    out = []
+    for node, module in zip(modules, model.modules(), strict=True):
+        for name, param in module._parameters.items():
+            if param is None or id(param) in seen or not param.is_floating_point():
+                continue
+            seen.add(id(param))
+            out.append(_Entry(node, module, parents.get(id(module)), name, param))
+    return out
+
+
+def _snapshot_unresettable(entries: list[_Entry]) -> dict[int, torch.Tensor]:
+    """Parameters of modules with no ``reset_parameters``: what they are is their default."""
+    return {
+        id(e.param): e.param.detach().clone()
+        for e in entries
+        if not has_reset(e.module) and not is_norm(e.module)
+    }
+
+
+def _fill(
+    model: nn.Module, entries: list[_Entry], spec: Init, keep: dict[int, torch.Tensor]
+) -> None:
+    """Re-draw every parameter of the copy with ``spec``, module by module, children first."""
+    by_module: dict[int, list[_Entry]] = {}
+    for entry in entries:
+        by_module.setdefault(id(entry.module), []).append(entry)
+    for module in reversed(list(model.modules())):
+        own = by_module.get(id(module), [])
+        plain_keeps = spec.initializer is None and any(
+            param_role(module, e.name, e.param.dim()) == "other" for e in own
+        )
+        if spec.is_default or plain_keeps:
+            _reset_default(module, own, keep)
+        if not spec.is_default:
+            for e in own:
+                spec.fill(module, e.name, e.qualname, e.param)
+
+
+def _reset_default(module: nn.Module, own: list[_Entry], keep: dict[int, torch.Tensor]) -> None:
+    with torch.no_grad():
+        if is_norm(module):  # reset_parameters would also reset the running statistics
+            for e in own:
+                e.param.fill_(1.0) if e.name == "weight" else e.param.zero_()
+            return
+        reset = getattr(module, "reset_parameters", None)
+        if isinstance(module, nn.MultiheadAttention):
+            reset = module._reset_parameters
+        if callable(reset):
+            reset()
+        for e in own:
+            if id(e.param) in keep:
+                e.param.copy_(keep[id(e.param)])
+
+
+# ----------------------------------------------------------------- records
+def _param_record(entry: _Entry) -> dict[str, Any]:
+    shape = list(entry.param.shape)
+    fan_in, fan_out = fans(shape)
+    return {
+        "node": entry.node.id,
+        "path": entry.node.path,
+        "param": entry.name,
+        "shape": shape,
+        "fan_in": fan_in,
+        "fan_out": fan_out,
+        "per_init": {},
+    }
+
+
+def _histogram(entry: _Entry, spec: Init, bins: int | None, max_numel: int) -> dict[str, Any]:
+    param = entry.param.detach()
+    law = spec.law(entry.module, entry.name, list(param.shape), entry.parent)
+    sampled: int | None = None
+    if param.is_meta:  # nothing was drawn: draw from the law instead
+        n = min(param.numel(), max_numel)
+        values = law.sample(n) if law is not None else torch.empty(0)
+        sampled = values.numel()
+    elif param.numel() > max_numel:
+        step = math.ceil(param.numel() / max_numel)
+        values = param.reshape(-1)[::step]
+        sampled = values.numel()
+    else:
+        values = param
+    record = histogram(values, bins)
+    record["expected_std"] = law.std if law is not None else None
+    record["theory"] = law.theory() if law is not None else None
+    if sampled is not None:
+        record["sampled"] = sampled
+    return record
+
+
+def _activations(session: Session, args: tuple, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+
+    def on_output(node: Node, outputs: list[torch.Tensor]) -> None:
+        if node.id in rows:  # a module called twice: its first call
+            return
+        tensor = next((t for t in outputs if t.is_floating_point() or t.is_complex()), None)
+        if tensor is None:
+            tensor = outputs[0] if outputs else None
+        if tensor is None or tensor.is_meta:
+            stats: dict[str, Any] = {"mean": None, "std": None, "zero_frac": None}
+        else:
+            stats = summary(tensor)
+        rows[node.id] = {"path": node.path, **stats}
+
+    session.run(args, kwargs, on_output=on_output)
+    return list(rows.values())
+
+
+def histograms_by_node(data: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """A ``lazyviz.inits/1`` record regrouped as ``{node_id: {param: {init_label: hist}}}``.
+
+    That is the shape of ``LazyViz.histograms`` (``docs/widget-state.md``).
+    """
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for p in data["params"]:
+        out.setdefault(p["node"], {})[p["param"]] = dict(p["per_init"])
+    return out

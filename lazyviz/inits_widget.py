@@ -1,0 +1,134 @@
+"""The initializer comparison widget returned by :func:`lazyviz.compare_inits`.
+
+Synced state only: the ``lazyviz.inits/1`` record, the module types used as
+labels, and which parameter is on screen. The drawing (one histogram panel
+per initializer, the parameter picker, activations across depth) is the front
+end's ``js/src/inits/``, bundled as ``lazyviz/static/inits.js``.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+__all__ = ["InitsWidget"]
+
+STATIC = Path(__file__).parent / "static"
+
+# Without the bundle (a source checkout before `npm run build` in js/) the
+# package still imports; the widget then says what is missing.
+_MISSING = (
+    "export default { render({ el }) { el.textContent = "
+    "'lazyviz: lazyviz/static/inits.js is missing; run npm run build in js/'; } };"
+)
+
+
+def _asset(name: str, fallback: str) -> Path | str:
+    path = STATIC / name
+    return path if path.exists() else fallback
+
+
+class InitsWidget(anywidget.AnyWidget):
+    """Histograms of each parameter under each initializer, and activations by depth.
+
+    Made by :func:`lazyviz.compare_inits`; can be re-created from its data
+    alone: ``InitsWidget(w.to_dict())``.
+
+    Parameters
+    ----------
+    data : dict
+        A ``lazyviz.inits/1`` record.
+    types : dict, optional
+        ``{path: module type}`` for labels (``"0 · Linear"``).
+    title : str
+        Shown in the header (the model's class name).
+    selected : str, optional
+        The parameter to show first, by qualified name (``"0.weight"``);
+        by default the first one in graph order.
+    """
+
+    _esm = _asset("inits.js", _MISSING)
+    _css = _asset("inits.css", "")
+
+    data = traitlets.Dict().tag(sync=True)
+    """The comparison record, schema ``lazyviz.inits/1`` (what :meth:`to_dict` returns)."""
+
+    types = traitlets.Dict().tag(sync=True)
+    """``{path: module or op type}`` of the model's nodes, for labels."""
+
+    title = traitlets.Unicode("").tag(sync=True)
+    """The header text: the model's class name."""
+
+    selected = traitlets.Unicode("").tag(sync=True)
+    """Qualified name (``"0.weight"``) of the parameter whose panels are shown."""
+
+    height = traitlets.Int(640).tag(sync=True)
+    """Pixel height of the widget in a notebook cell."""
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        types: dict[str, str] | None = None,
+        title: str = "",
+        selected: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        unknown = set(kwargs) - {"height"}
+        if unknown:
+            raise TypeError(
+                f"InitsWidget got unexpected keyword argument(s) {sorted(unknown)}; "
+                "it takes data, types, title, selected and height"
+            )
+        if data.get("schema") != "lazyviz.inits/1":
+            raise ValueError(f"not a lazyviz.inits/1 record: schema is {data.get('schema')!r}")
+        names = [_qualname(p) for p in data["params"]]
+        if selected is None:
+            selected = names[0] if names else ""
+        elif selected not in names:
+            raise ValueError(f"no parameter {selected!r}; the model has {names}")
+        super().__init__(
+            data=data, types=dict(types or {}), title=title, selected=selected, **kwargs
+        )
+
+    @property
+    def params(self) -> list[str]:
+        """Qualified names of the compared parameters, in graph order."""
+        return [_qualname(p) for p in self.data["params"]]
+
+    @property
+    def inits(self) -> list[str]:
+        """Labels of the compared initializers."""
+        return list(self.data["inits"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison record (schema ``lazyviz.inits/1``), a deep copy."""
+        return copy.deepcopy(dict(self.data))
+
+    def to_html(self, path: str | Path) -> Path:
+        """Write one self-contained offline page (no kernel, no network); returns its path."""
+        from lazyviz.export import write_html
+
+        return write_html(self, path, title=f"lazyviz · initializers · {self.title}".rstrip(" ·"))
+
+    @traitlets.validate("selected")
+    def _check_selected(self, proposal: Any) -> str:
+        value = str(proposal["value"])
+        names = [_qualname(p) for p in self.data.get("params", [])]
+        if value and names and value not in names:
+            raise traitlets.TraitError(f"no parameter {value!r}; the model has {names}")
+        return value
+
+    def __repr__(self) -> str:
+        return (
+            f"<lazyviz.InitsWidget {self.title}: {len(self.params)} parameters "
+            f"x {len(self.inits)} inits, showing {self.selected!r}>"
+        )
+
+
+def _qualname(record: dict[str, Any]) -> str:
+    return f"{record['path']}.{record['param']}" if record["path"] else record["param"]
