@@ -1,0 +1,59 @@
+// Pure numbers for the panels: densities from counts, expected moments from a
+// theory, and short number formats. No DOM, so it is unit-testable.
+
+import type { InitHistogram, Theory } from "./model";
+
+/** Bar geometry in density units (count / (total * width)), so a theory pdf overlays it. */
+export function densityBars(h: InitHistogram): { x: number[]; width: number[]; y: number[] } {
+  const total = h.counts.reduce((a, b) => a + b, 0) || 1;
+  const x: number[] = [];
+  const width: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < h.counts.length; i++) {
+    const w = h.edges[i + 1] - h.edges[i];
+    x.push((h.edges[i] + h.edges[i + 1]) / 2);
+    width.push(w);
+    y.push(w > 0 ? h.counts[i] / (total * w) : 0);
+  }
+  return { x, width, y };
+}
+
+/** The mean of a theory: the point, or the integral of x * pdf (trapezoids). */
+export function theoryMean(t: Theory | null): number | null {
+  if (t === null) return null;
+  if ("point" in t) return t.point;
+  let m = 0;
+  for (let i = 0; i + 1 < t.x.length; i++) {
+    m += ((t.x[i + 1] - t.x[i]) * (t.x[i] * t.pdf[i] + t.x[i + 1] * t.pdf[i + 1])) / 2;
+  }
+  return Math.abs(m) < 1e-12 ? 0 : m;
+}
+
+/** The x range where the theory has visible mass (pdf above 0.1% of its peak). */
+export function theorySpan(t: Theory | null): [number, number] | null {
+  if (t === null) return null;
+  if ("point" in t) return [t.point, t.point];
+  const peak = Math.max(...t.pdf);
+  const xs = t.x.filter((_, i) => t.pdf[i] > peak * 1e-3);
+  return xs.length ? [Math.min(...xs), Math.max(...xs)] : null;
+}
+
+/** A short number: 3 significant digits, exponent form for very small or large values. */
+export function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "–";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a < 1e-3 || a >= 1e5) return v.toExponential(2);
+  return Number(v.toPrecision(3)).toString();
+}
+
+/** `+1.2%` relative difference of a measured value against the expected one. */
+export function relDiff(v: number | null, expected: number | null): string {
+  if (v === null || expected === null || expected === 0) return "";
+  const d = (100 * (v - expected)) / expected;
+  return `${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(1)}%`;
+}
+
+export function shapeText(shape: number[]): string {
+  return `(${shape.join(", ")})`;
+}

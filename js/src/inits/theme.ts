@@ -1,0 +1,51 @@
+// Colours that follow the notebook's light/dark theme: read from the CSS the
+// widget is drawn in (JupyterLab's variables, or the offline page's), since
+// plotly needs concrete colours.
+
+export interface Theme {
+  font: string;
+  muted: string;
+  grid: string;
+  family: string;
+}
+
+export function readTheme(el: HTMLElement): Theme {
+  const css = getComputedStyle(el);
+  const font = css.color || "#222";
+  return {
+    font,
+    muted: css.getPropertyValue("--lazyviz-inits-muted").trim() || "#888",
+    grid: "rgba(128, 128, 128, 0.22)",
+    family: css.fontFamily || "sans-serif",
+  };
+}
+
+/** One colour per initializer, in the order they were given (Tableau 10). */
+const PALETTE = [
+  "#4e79a7",
+  "#f28e2b",
+  "#59a14f",
+  "#e15759",
+  "#b07aa1",
+  "#76b7b2",
+  "#edc948",
+  "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+];
+
+export function colorOf(index: number): string {
+  return PALETTE[index % PALETTE.length];
+}
+
+/** The parts of a plotly layout every chart here shares. */
+export function baseLayout(theme: Theme): Record<string, unknown> {
+  return {
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    font: { color: theme.font, family: theme.family, size: 11 },
+    showlegend: false,
+  };
+}
+
+export const PLOT_CONFIG = { displayModeBar: false, responsive: true, staticPlot: false };
