@@ -1,0 +1,160 @@
+"""End to end in JupyterLab: a cell displays the widget, Python plays it, the position syncs back.
+
+Starts ``jupyter lab`` on 127.0.0.1 (a free port, temporary config and
+workspace dirs, no token), opens a notebook in the session's Chromium, runs
+its cells and saves a screenshot to ``out/lab-widget.png``. Measured here: a
+cell run before the status bar says ``Python 3 (ipykernel) | Idle`` silently
+does nothing, so the test waits for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.lab
+
+REPO = Path(__file__).resolve().parents[2]
+CELLS = [
+    "import torch\nfrom torch import nn\nimport lazyviz\n"
+    "net = nn.Sequential(nn.LazyLinear(256), nn.ReLU(), nn.LazyLinear(10))\n"
+    "X = torch.rand(2, 20)\n"
+    "w = lazyviz.LazyViz(net, X)\nw",
+    "w.speed = 8.0\nw.playing = True",
+    "print('position', w.step, w.steps, w.playing, type(net[0].weight).__name__)",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _notebook(path: Path) -> None:
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
+        for src in CELLS
+    ]
+    nb = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A JupyterLab server on loopback serving a directory with ``widget.ipynb``; its URL."""
+    root = tmp_path_factory.mktemp("lab")
+    _notebook(root / "widget.ipynb")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("jupyter-config")),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("lab-workspaces")),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("jupyter-runtime")),
+    }
+    log = (root / "lab.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            "--port-retries=0",
+            "--allow-root",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            f"--ServerApp.root_dir={root}",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=root,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):  # polls, not a timing assertion: up to a minute to start
+            if server.poll() is not None:
+                pytest.fail(f"jupyter lab exited: {(root / 'lab.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/api/status", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("jupyter lab did not answer /api/status")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _run_cell(page: Page, index: int) -> None:
+    cell = page.locator(".jp-NotebookPanel .jp-Cell").nth(index)
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+
+
+def test_lab_displays_plays_and_syncs_the_widget(lab: str, chromium: Browser) -> None:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{lab}/lab/tree/widget.ipynb")
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+
+        _run_cell(page, 0)
+        root = page.locator(".jp-OutputArea .lazyviz").first
+        root.wait_for(state="attached", timeout=90_000)
+        page.wait_for_selector(
+            ".jp-OutputArea .lazyviz[data-steps]", state="attached", timeout=60_000
+        )
+        assert root.get_attribute("data-step") == "0"
+        steps = root.get_attribute("data-steps")
+        assert steps is not None and int(steps) > 0
+        lazy = root.locator('[data-path="0"]').first
+        assert lazy.get_attribute("data-state") == "unresolved"
+
+        _run_cell(page, 1)
+        page.wait_for_function(
+            "() => { const r = document.querySelector('.jp-OutputArea .lazyviz');"
+            " return r.dataset.step === r.dataset.steps; }",
+            timeout=60_000,
+        )
+        assert lazy.get_attribute("data-state") == "resolved"
+        out = REPO / "out"
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / "lab-widget.png"))
+
+        _run_cell(page, 2)
+        # The front end wrote step and playing back to the kernel; the user's net stayed lazy.
+        page.get_by_text(f"position {steps} {steps} False UninitializedParameter").wait_for(
+            timeout=60_000
+        )
+    finally:
+        context.close()
