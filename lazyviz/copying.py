@@ -53,12 +53,12 @@ def private_copy(model: M, *, share: bool = False) -> M:
 
 def _private_copy(model: M, share: bool) -> M:
     memo: dict[int, object] = {}
-    for tensor in model.parameters():
-        if id(tensor) not in memo:
-            memo[id(tensor)] = _share_param(tensor) if share else _copy_tensor(tensor)
-    for tensor in model.buffers():
-        if id(tensor) not in memo:
-            memo[id(tensor)] = _copy_tensor(tensor)
+    for param in model.parameters():
+        if id(param) not in memo:
+            memo[id(param)] = _share_param(param) if share else _copy_tensor(param)
+    for buffer in model.buffers():
+        if id(buffer) not in memo:
+            memo[id(buffer)] = _copy_tensor(buffer)
     try:
         return _copy_module(model, memo)
     except Exception as exc:
@@ -188,12 +188,10 @@ def _share_param(param: torch.Tensor) -> torch.Tensor:
 
 
 def _copy_tensor(tensor: torch.Tensor) -> torch.Tensor:
-    if isinstance(tensor, UninitializedParameter):
-        return UninitializedParameter(
-            requires_grad=tensor.requires_grad, device=tensor.device, dtype=tensor.dtype
-        )
-    if isinstance(tensor, UninitializedBuffer):
-        return UninitializedBuffer(
+    if isinstance(tensor, (UninitializedParameter, UninitializedBuffer)):
+        # torch's stubs omit device/dtype, which these constructors do take
+        lazy_type: Any = type(tensor)
+        return lazy_type(
             requires_grad=tensor.requires_grad, device=tensor.device, dtype=tensor.dtype
         )
     return copy.deepcopy(tensor)

@@ -351,9 +351,14 @@ class _OpMode(TorchFunctionMode):
 
     def _refuse_shared_writes(self, func: Callable, args: tuple, kwargs: dict) -> None:
         for tensor in written_tensors(func, args, kwargs):
-            if isinstance(tensor, torch.Tensor) and tensor.device.type != "meta":
-                if tensor.untyped_storage().data_ptr() in self.recorder.guard:
-                    raise SharedWrite(raw_name(func))
+            if _storage_of(tensor) in self.recorder.guard:
+                raise SharedWrite(raw_name(func))
+
+
+def _storage_of(tensor: Any) -> int | None:
+    if not isinstance(tensor, torch.Tensor) or tensor.device.type == "meta":
+        return None
+    return tensor.untyped_storage().data_ptr()
 
 
 def _module_nodes(trace: Trace) -> list[Node]:

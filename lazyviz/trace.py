@@ -94,16 +94,16 @@ class Session:
         on_output: OutputCallback | None = None,
     ) -> Trace:
         """Run one batch and return its trace; a failure in the model is recorded, not raised."""
-        kwargs = dict(kwargs or {})
-        labelled_inputs(args, kwargs)
-        if not self.inplace:
-            args, kwargs = _clone_inputs(args), _clone_inputs(kwargs)
+        named: dict[str, Any] = dict(kwargs or {})
+        labelled_inputs(args, named)
+        if not self.inplace:  # so the model cannot write into the user's batch
+            args, named = _clone_inputs(args), _clone_inputs(named)
         try:
-            result = self._record(args, kwargs, on_output)
+            result = self._record(args, named, on_output)
         except SharedWrite:
             self._unshare()
-            result = self._record(args, kwargs, on_output)
-        self.history.append((args, kwargs))
+            result = self._record(args, named, on_output)
+        self.history.append((args, named))
         return result
 
     def _record(self, args: tuple, kwargs: dict, on_output: OutputCallback | None) -> Trace:

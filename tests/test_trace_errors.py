@@ -1,0 +1,143 @@
+"""Failures inside the model are recorded on the node that failed; bad arguments raise."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+import torch
+from fixture_models import mlp
+from torch import nn
+
+import lazyviz
+
+
+def pytorch_message(model: nn.Module, *args: torch.Tensor) -> tuple[str, str]:
+    """What PyTorch itself raises for this call."""
+    try:
+        model(*args)
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+    raise AssertionError("the model did not fail")
+
+
+def test_mismatched_dims_fail_on_the_innermost_module() -> None:
+    model = nn.Sequential(nn.Linear(20, 8), nn.Sequential(nn.ReLU(), nn.Linear(5, 3)))
+    t = lazyviz.trace(model, torch.rand(2, 20))
+    assert t.error is not None
+    kind, message = pytorch_message(model, torch.rand(2, 20))
+    assert t.error == {"node": "n4", "path": "1.1", "type": kind, "message": message}
+    d = t.to_dict()
+    assert d["error"] == t.error
+    last = d["events"][-1]
+    assert last["kind"] == "error" and last["node"] == "n4" and last["message"] == message
+    nodes = {n["path"]: n for n in d["nodes"]}
+    assert nodes["1.1"]["error"] == {"type": kind, "message": message}
+    assert nodes["1"]["error"] is None and nodes[""]["error"] is None
+    exits = {e["node"] for e in d["events"] if e["kind"] == "exit"}
+    assert exits == {nodes["0"]["id"], nodes["1.0"]["id"]}  # everything before it finished
+
+
+def test_changed_input_size_after_inplace_materialization() -> None:
+    model = mlp()
+    first = lazyviz.trace(model, torch.rand(2, 20), inplace=True)
+    assert first.error is None and model[0].weight.shape == (256, 20)
+    t = lazyviz.trace(model, torch.rand(2, 30))
+    assert t.error is not None
+    assert t.error["path"] == "0" and t.error["type"] == "RuntimeError"
+    assert t.error["message"] == pytorch_message(model, torch.rand(2, 30))[1]
+    kinds = [e["kind"] for e in t.to_dict()["events"]]
+    assert kinds == ["enter", "enter", "error"]
+
+
+def test_failure_in_an_operation_is_put_on_its_module() -> None:
+    class Bad(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.a = nn.LazyLinear(3)
+            self.b = nn.LazyLinear(4)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return torch.cat([self.a(x), self.b(x)], dim=0)
+
+    t = lazyviz.trace(nn.Sequential(Bad()), torch.rand(2, 5))
+    assert t.error is not None and t.error["path"] == "0"
+    assert "Sizes of tensors must match" in t.error["message"]
+    materialized = [e["param"] for e in t.to_dict()["events"] if e["kind"] == "materialize"]
+    assert materialized == ["weight", "bias", "weight", "bias"]  # kept up to the failure
+
+
+def test_lazy_module_failing_while_it_materializes() -> None:
+    t = lazyviz.trace(nn.Sequential(nn.LazyConv2d(4, 3)), torch.rand(2, 5))
+    assert t.error is not None and t.error["path"] == "0"
+
+
+def test_exception_caught_inside_the_model_is_not_a_failure() -> None:
+    class Careful(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.risky = nn.Linear(3, 3)
+            self.safe = nn.LazyLinear(2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            with contextlib.suppress(RuntimeError):
+                x = self.risky(x)
+            return self.safe(x)
+
+    t = lazyviz.trace(Careful(), torch.rand(2, 5))
+    assert t.error is None
+    nodes = {n.path: n for n in t.nodes.values()}
+    assert nodes["risky"].error is not None  # it did raise, and the graph says so
+    assert nodes["safe"].params[0].shape == [2, 5]
+
+
+def test_trace_never_raises_for_the_model_and_keeps_events() -> None:
+    class Boom(nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            raise ValueError("custom failure <b>bold</b>")
+
+    t = lazyviz.trace(nn.Sequential(nn.LazyLinear(3), Boom()), torch.rand(1, 2))
+    assert t.error == {
+        "node": "n2",
+        "path": "1",
+        "type": "ValueError",
+        "message": "custom failure <b>bold</b>",
+    }
+    assert [e["kind"] for e in t.to_dict()["events"]][:5] == [
+        "enter",
+        "enter",
+        "materialize",
+        "materialize",
+        "exit",
+    ]
+
+
+@pytest.mark.parametrize("bad", [None, "model", 3, [nn.Linear(2, 2)]])
+def test_model_that_is_not_a_module_is_a_type_error(bad: object) -> None:
+    with pytest.raises(TypeError, match=r"torch\.nn\.Module"):
+        lazyviz.trace(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "where"),
+    [
+        (("text",), {}, r"args\[0\] is a str"),
+        ((torch.rand(2, 20), 3), {}, r"args\[1\] is a int"),
+        (([torch.rand(2, 20), None],), {}, r"args\[0\]\[1\] is a NoneType"),
+        ((torch.rand(2, 20),), {"mask": "yes"}, r"mask is a str"),
+        (({"x": [1.0]},), {}, r"args\[0\]\['x'\]\[0\] is a float"),
+    ],
+)
+def test_input_that_is_not_tensors_is_a_type_error(args: tuple, kwargs: dict, where: str) -> None:
+    model = mlp()
+    with pytest.raises(TypeError, match=where):
+        lazyviz.trace(model, *args, **kwargs)
+    assert isinstance(model[0].weight, nn.parameter.UninitializedParameter)
+
+
+def test_errors_print_in_the_table() -> None:
+    model = mlp()
+    lazyviz.trace(model, torch.rand(2, 20), inplace=True)
+    text = str(lazyviz.trace(model, torch.rand(2, 7)))
+    assert "ERROR RuntimeError" in text
+    assert "error in 0: RuntimeError: mat1 and mat2 shapes cannot be multiplied" in text
