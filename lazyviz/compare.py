@@ -22,6 +22,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from lazyviz.copying import private_copy
 from lazyviz.defer import strip_defer_hooks
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node
@@ -140,8 +141,11 @@ def compare_data(
     with torch.random.fork_rng(devices=_cuda_devices()):
         torch.manual_seed(torch.seed() if seed is None else seed)
         base_seed = torch.initial_seed()
-        session = Session(model)
-        strip_defer_hooks(session.model)  # a deferred init would fire in the copy
+        # Our own full copy, run "in place": its parameters are re-drawn between
+        # runs, so they must share no storage with the user's model.
+        mine = private_copy(model)
+        strip_defer_hooks(mine)  # a deferred init would fire in the copy
+        session = Session(mine, inplace=True)
         trace = session.run(args, kwargs)
         if trace.error is not None:
             err = trace.error

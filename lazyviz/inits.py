@@ -142,13 +142,21 @@ class Law:
             xs = [self.loc + self.scale * (i / 10.0) for i in range(-60, 61)]
             return _curve(xs, [_phi((x - self.loc) / self.scale) / self.scale for x in xs])
         if self.kind == "trunc_normal":
-            _, _, z = self._trunc()
-            inner = [self.lo + (self.hi - self.lo) * i / 400 for i in range(1, 400)]
-            dens = [_phi((x - self.loc) / self.scale) / (self.scale * z) for x in inner]
-            edge_lo = _phi((self.lo - self.loc) / self.scale) / (self.scale * z)
-            edge_hi = _phi((self.hi - self.loc) / self.scale) / (self.scale * z)
-            return _steps(self.lo, self.hi, inner, dens, edge_lo, edge_hi)
+            return self._trunc_theory()
         return self._orthogonal_theory()
+
+    def _trunc_theory(self) -> dict[str, Any]:
+        _, _, z = self._trunc()
+        left = max(self.lo, self.loc - 7 * self.scale)
+        right = min(self.hi, self.loc + 7 * self.scale)
+        xs = [left + (right - left) * i / 400 for i in range(401)]
+        pdf = [_phi((x - self.loc) / self.scale) / (self.scale * z) for x in xs]
+        pad = (right - left) * 0.05
+        if left == self.lo:  # a cut inside the visible range: the density jumps there
+            xs, pdf = [left - pad, left, *xs], [0.0, 0.0, *pdf]
+        if right == self.hi:
+            xs, pdf = [*xs, right, right + pad], [*pdf, 0.0, 0.0]
+        return _curve(xs, pdf)
 
     def _orthogonal_theory(self) -> dict[str, Any]:
         g, n = abs(self.scale), self.n

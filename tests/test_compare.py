@@ -1,0 +1,237 @@
+"""compare_inits: the lazyviz.inits/1 record, its numbers, and what it leaves untouched."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import torch
+from torch import nn
+
+import lazyviz
+from lazyviz.shapes import is_uninitialized
+
+X = torch.rand(2, 20)
+ALL = [
+    "default",
+    "xavier_uniform",
+    "xavier_normal",
+    "kaiming_uniform",
+    "kaiming_normal",
+    "normal",
+    "uniform",
+    "trunc_normal",
+    "orthogonal",
+    "zeros",
+    "ones",
+    "constant(val=0.5)",
+]
+
+
+def mlp() -> nn.Sequential:
+    return nn.Sequential(nn.LazyLinear(256), nn.ReLU(), nn.LazyLinear(10))
+
+
+def lenet() -> nn.Sequential:
+    return nn.Sequential(
+        nn.LazyConv2d(6, 5, padding=2),
+        nn.LazyBatchNorm2d(),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.LazyConv2d(16, 5),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.LazyLinear(10),
+    )
+
+
+@pytest.fixture(scope="module")
+def record() -> dict:
+    return lazyviz.compare_inits(mlp(), X, inits=ALL, seed=3).to_dict()
+
+
+def test_schema(record: dict) -> None:
+    assert record["schema"] == "lazyviz.inits/1"
+    assert record["inits"] == ALL
+    assert [(p["path"], p["param"], p["shape"]) for p in record["params"]] == [
+        ("0", "weight", [256, 20]),
+        ("0", "bias", [256]),
+        ("2", "weight", [10, 256]),
+        ("2", "bias", [10]),
+    ]
+    w = record["params"][0]
+    assert (w["node"], w["fan_in"], w["fan_out"]) == ("n1", 20, 256)
+    assert record["params"][1]["fan_in"] is None and record["params"][1]["fan_out"] is None
+    json.dumps(record, allow_nan=False)
+
+
+def test_histograms_and_laws(record: dict) -> None:
+    for p in record["params"]:
+        numel = math.prod(p["shape"])
+        assert set(p["per_init"]) == set(ALL)
+        for label, h in p["per_init"].items():
+            assert len(h["counts"]) == len(h["edges"]) - 1
+            assert sum(h["counts"]) == numel
+            assert "sampled" not in h
+            if "point" in (h["theory"] or {}):
+                assert h["std"] == 0 and h["expected_std"] == 0
+                continue
+            x, pdf = h["theory"]["x"], h["theory"]["pdf"]
+            area = sum((x[i + 1] - x[i]) * (pdf[i] + pdf[i + 1]) / 2 for i in range(len(x) - 1))
+            assert area == pytest.approx(1, abs=1e-3), label
+            tol = 6 * h["expected_std"] * math.sqrt(2 / numel) + 0.02 * h["expected_std"]
+            assert abs(h["std"] - h["expected_std"]) <= tol, (p["path"], p["param"], label)
+
+
+def test_known_values(record: dict) -> None:
+    w0, b0, w2 = record["params"][0], record["params"][1], record["params"][2]
+    assert w0["per_init"]["default"]["expected_std"] == pytest.approx(1 / math.sqrt(3 * 20))
+    assert b0["per_init"]["default"]["expected_std"] == pytest.approx(1 / math.sqrt(3 * 20))
+    assert w0["per_init"]["xavier_uniform"]["expected_std"] == pytest.approx(math.sqrt(2 / 276))
+    assert w2["per_init"]["kaiming_normal"]["expected_std"] == pytest.approx(math.sqrt(2 / 256))
+    assert w0["per_init"]["orthogonal"]["expected_std"] == pytest.approx(1 / 16)
+    # Gluon's rule: biases get zeros under a plain init
+    assert b0["per_init"]["xavier_uniform"]["theory"] == {"point": 0.0}
+    assert b0["per_init"]["xavier_uniform"]["counts"] == [256]
+    assert w0["per_init"]["constant(val=0.5)"]["theory"] == {"point": 0.5}
+    assert w0["per_init"]["constant(val=0.5)"]["mean"] == 0.5
+
+
+def test_activations(record: dict) -> None:
+    for label in ALL:
+        rows = record["activations"][label]
+        assert [r["path"] for r in rows] == ["0", "1", "2"]
+        for r in rows:
+            assert set(r) >= {"path", "mean", "std", "zero_frac"}
+    assert record["activations"]["zeros"][0]["zero_frac"] == 1.0
+    assert record["activations"]["default"][1]["zero_frac"] > 0.2
+
+
+def test_model_and_rng_untouched_and_seed_reproducible() -> None:
+    net, batch, two = lenet(), torch.rand(2, 1, 28, 28), ["default", "xavier_normal"]
+    hooks = [(len(m._forward_pre_hooks), len(m._forward_hooks)) for m in net.modules()]
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    a = lazyviz.compare_inits(net, batch, inits=two, seed=7)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert all(is_uninitialized(p) for p in net.parameters())
+    assert hooks == [(len(m._forward_pre_hooks), len(m._forward_hooks)) for m in net.modules()]
+    b = lazyviz.compare_inits(net, batch, inits=two, seed=7)
+    assert a.to_dict() != {} and a.to_dict()["params"] == b.to_dict()["params"]
+    c = lazyviz.compare_inits(net, torch.rand(2, 1, 28, 28), inits=["xavier_normal"], seed=7)
+    # an init's result does not depend on which others are compared
+    assert (
+        c.to_dict()["params"][0]["per_init"]["xavier_normal"]
+        == a.to_dict()["params"][0]["per_init"]["xavier_normal"]
+    )
+    d = lazyviz.compare_inits(net, torch.rand(2, 1, 28, 28), inits=["xavier_normal"], seed=8)
+    assert d.to_dict()["params"][0] != c.to_dict()["params"][0]
+
+
+def test_known_model_untouched() -> None:
+    net = nn.Sequential(nn.Linear(20, 8), nn.ReLU(), nn.Linear(8, 2))
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    lazyviz.compare_inits(net, X, inits=["zeros", "orthogonal"])
+    assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())
+
+
+def test_conv_and_batchnorm() -> None:
+    rec = lazyviz.compare_inits(lenet(), torch.rand(4, 1, 28, 28), inits=ALL).to_dict()
+    by = {(p["path"], p["param"]): p for p in rec["params"]}
+    conv = by[("0", "weight")]
+    assert conv["shape"] == [6, 1, 5, 5] and (conv["fan_in"], conv["fan_out"]) == (25, 150)
+    assert conv["per_init"]["default"]["expected_std"] == pytest.approx(1 / math.sqrt(75))
+    assert by[("1", "weight")]["per_init"]["default"]["theory"] == {"point": 1.0}
+    assert by[("1", "weight")]["per_init"]["xavier_uniform"]["theory"] == {"point": 1.0}
+    assert by[("1", "bias")]["per_init"]["ones"]["theory"] == {"point": 0.0}
+    assert [r["path"] for r in rec["activations"]["default"]] == [str(i) for i in range(8)]
+
+
+def test_large_parameter_is_sampled() -> None:
+    net = nn.Sequential(nn.LazyLinear(300))
+    rec = lazyviz.compare_inits(net, torch.rand(2, 200), inits="kaiming_uniform", max_numel=10_000)
+    h = rec.to_dict()["params"][0]["per_init"]["kaiming_uniform"]
+    assert h["sampled"] == 10_000 and sum(h["counts"]) == 10_000
+    assert h["std"] == pytest.approx(h["expected_std"], rel=0.05)
+
+
+def test_custom_inits_and_shared_parameters() -> None:
+    class MyInit(lazyviz.Initializer):
+        def init_weight(self, name: str, tensor: torch.Tensor) -> None:
+            tensor.uniform_(5, 10)
+
+        def init_bias(self, name: str, tensor: torch.Tensor) -> None:
+            tensor.fill_(2)
+
+    def halves_(t: torch.Tensor) -> torch.Tensor:
+        return t.fill_(0.5)
+
+    shared = nn.Linear(8, 8)
+    net = nn.Sequential(nn.LazyLinear(8), shared, nn.ReLU(), shared)
+    rec = lazyviz.compare_inits(net, X, inits={"mine": MyInit(), "half": halves_}).to_dict()
+    assert [(p["path"], p["param"]) for p in rec["params"]] == [
+        ("0", "weight"),
+        ("0", "bias"),
+        ("1", "weight"),
+        ("1", "bias"),
+    ]
+    w = rec["params"][0]["per_init"]
+    assert w["mine"]["expected_std"] is None and w["mine"]["theory"] is None
+    assert w["mine"]["edges"][0] >= 5 and w["mine"]["edges"][-1] <= 10
+    assert w["half"]["mean"] == 0.5
+    assert rec["params"][1]["per_init"]["mine"]["mean"] == 2.0
+
+
+def test_twenty_layer_mlp_vanishes_under_small_normal_not_under_kaiming() -> None:
+    layers: list[nn.Module] = []
+    for _ in range(20):
+        layers += [nn.LazyLinear(128), nn.ReLU()]
+    net = nn.Sequential(*layers)
+    rec = lazyviz.compare_inits(
+        net,
+        torch.randn(256, 32),
+        inits=["normal(std=0.01)", "xavier_uniform", "kaiming_normal(nonlinearity='relu')"],
+    ).to_dict()
+    ratio = {}
+    for label, rows in rec["activations"].items():
+        last = next(r["std"] for r in rows if r["path"] == "38")
+        ratio[label] = last / rows[0]["std"]
+    assert ratio["normal(std=0.01)"] < 1e-12  # vanished
+    assert 0.2 < ratio["kaiming_normal(nonlinearity='relu')"] < 5  # kept its scale
+    assert ratio["xavier_uniform"] < 0.1  # loses a factor sqrt(2) at every ReLU
+
+
+def test_bad_calls() -> None:
+    with pytest.raises(ValueError, match="Valid names"):
+        lazyviz.compare_inits(mlp(), X, inits=["glorot"])
+    with pytest.raises(ValueError, match="val"):
+        lazyviz.compare_inits(mlp(), X, inits="constant")
+    with pytest.raises(TypeError):
+        lazyviz.compare_inits("nope", X)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="batch"):
+        lazyviz.compare_inits(mlp())
+    with pytest.raises(ValueError, match="failed"):
+        lazyviz.compare_inits(nn.Sequential(nn.Linear(3, 4)), X)
+
+
+def test_widget_state_and_selection() -> None:
+    w = lazyviz.compare_inits(mlp(), X, inits=["default", "zeros"])
+    assert w.params == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert w.selected == "0.weight" and w.inits == ["default", "zeros"]
+    w.selected = "2.bias"
+    with pytest.raises(Exception, match="no parameter"):
+        w.selected = "9.weight"
+    again = lazyviz.InitsWidget(w.to_dict())
+    assert again.to_dict() == w.to_dict()
+    with pytest.raises(TypeError, match="unexpected"):
+        lazyviz.InitsWidget(w.to_dict(), colour="red")
+
+
+def test_histograms_by_node_shape() -> None:
+    from lazyviz.compare import histograms_by_node
+
+    rec = lazyviz.compare_inits(mlp(), X, inits=["default"]).to_dict()
+    by = histograms_by_node(rec)
+    assert set(by) == {"n1", "n3"} and set(by["n1"]) == {"weight", "bias"}
+    assert set(by["n1"]["weight"]) == {"default"}

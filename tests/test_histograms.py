@@ -1,0 +1,53 @@
+"""Binning: exact counts, edges, point masses, non-finite values."""
+
+from __future__ import annotations
+
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lazyviz.histograms import bin_count, histogram, summary
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False, width=32), min_size=1, max_size=400),
+    st.integers(1, 80) | st.none(),
+)
+def test_counts_sum_to_numel_and_edges_cover(values: list[float], bins: int | None) -> None:
+    t = torch.tensor(values)
+    h = histogram(t, bins)
+    assert len(h["edges"]) == len(h["counts"]) + 1
+    assert sum(h["counts"]) == t.numel()
+    assert all(c >= 0 for c in h["counts"])
+    assert h["edges"][0] <= float(t.min()) and h["edges"][-1] >= float(t.max())
+    assert all(b > a for a, b in zip(h["edges"], h["edges"][1:], strict=False))
+
+
+def test_counts_match_numpy_histogram() -> None:
+    torch.manual_seed(0)
+    t = torch.randn(10_000, dtype=torch.float64)
+    h = histogram(t, 40)
+    import numpy as np
+
+    counts, _ = np.histogram(t.numpy(), bins=np.array(h["edges"]))
+    assert abs(counts - np.array(h["counts"])).sum() <= 2  # only float ties at an edge may move
+
+
+def test_point_mass_is_one_bin() -> None:
+    h = histogram(torch.full((5, 5), 0.5))
+    assert h["counts"] == [25] and h["std"] == 0.0 and h["mean"] == 0.5
+    assert h["edges"][0] < 0.5 < h["edges"][1]
+
+
+def test_nonfinite_values_are_counted_apart() -> None:
+    h = histogram(torch.tensor([1.0, float("inf"), 2.0, float("nan")]))
+    assert sum(h["counts"]) == 2 and h["nonfinite"] == 2
+
+
+def test_bin_count_and_summary() -> None:
+    assert bin_count(1) == 5 and bin_count(10**9) == 80
+    s = summary(torch.tensor([0.0, 0.0, 1.0, 3.0]))
+    assert s == {"mean": 1.0, "std": s["std"], "zero_frac": 0.5}
+    assert s["std"] is not None and abs(s["std"] - 1.224744871391589) < 1e-9
+    assert summary(torch.tensor([float("inf"), 1.0]))["mean"] is None
