@@ -27,8 +27,8 @@ export function drawDepth(
     return {
       type: "scatter",
       mode: "lines+markers",
-      name: label,
-      x: rows.map((r) => layerLabel(r.path, types)),
+      name: escapeLabel(label),
+      x: rows.map((r) => escapeLabel(layerLabel(r.path, types))),
       // a zero std has no place on a log axis: a gap, not a fall to -infinity
       y: rows.map((r) => (r.std !== null && r.std > 0 ? r.std : null)),
       customdata: rows.map((r) => [fmt(r.mean), fmt(r.std), fmt(r.zero_frac), r.path]),
@@ -57,13 +57,13 @@ export function drawDepth(
     gd.on("plotly_click", (ev) => {
       const label = String(ev.points[0]?.x ?? "");
       const rows = data.activations[data.inits[0]] ?? [];
-      const row = rows.find((r) => layerLabel(r.path, types) === label);
+      const row = rows.find((r) => escapeLabel(layerLabel(r.path, types)) === label);
       if (row) onPick(row.path);
     });
   });
 }
 
-/** Plotly renders hover templates as its own mini-HTML: keep a label literal. */
+/** Plotly reads names, ticks and hover text as its own mini-HTML: entities keep a label literal. */
 function escapeLabel(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
