@@ -97,16 +97,59 @@ class Recorder:
     # ------------------------------------------------------------ module hooks
     def _enter(self, module: nn.Module, args: tuple) -> None:
         node = self.nodes.get(id(module))
+        seen = None
         if node is None:
-            return
+            node = self._adopt(module)
+            seen = {}  # all of a new module's parameters are new
+            if node is None:
+                return
         with self.mode.paused():
             frame = Frame(node, module, id(module) in self.leaves, _param_state(module))
+            if seen is not None:
+                frame.seen = seen
             self.stack.append(frame)
             node.calls += 1
             shapes = _shapes(iter_tensors(args))
             if node.calls == 1:
                 node.input_shapes = shapes
             self.emit("enter", node, shapes=shapes)
+
+    def _adopt(self, module: nn.Module) -> Node | None:
+        """A submodule the model created during this run (``self.fc = nn.Linear(...)`` in forward)."""
+        parent = self.stack[-1] if self.stack else None
+        if parent is None:
+            return None
+        name = next((k for k, m in parent.module._modules.items() if m is module), None)
+        if name is None:  # a throwaway module, not part of the model
+            return None
+        parent.leaf = False  # it has a child now: data flows through the child instead
+        self.leaves.discard(id(parent.module))
+        return self._new_module_node(module, qualified(parent.node.path, name), parent.node.path)
+
+    def _new_module_node(self, module: nn.Module, path: str, parent: str) -> Node:
+        node = Node(
+            id=f"n{self._next_op}",
+            path=path,
+            type=type(module).__name__,
+            kind="module",
+            parent=parent,
+            lazy=True,
+        )
+        self._next_op += 1
+        self.trace.nodes[node.id] = node
+        self.nodes[id(module)] = node
+        if not any(True for _ in module.children()):
+            self.leaves.add(id(module))
+        return node
+
+    def _adopt_the_rest(self) -> None:
+        """Submodules created during the run that were never called still join the graph."""
+        for path, module in self.model.named_modules():
+            if id(module) not in self.nodes:
+                node = self._new_module_node(module, path, path.rpartition(".")[0])
+                for name, param in module._parameters.items():
+                    if param is not None:
+                        self._materialized(node, module, name, param)
 
     def _exit(self, module: nn.Module, args: tuple, *rest: Any) -> None:
         node = self.nodes.get(id(module))
@@ -303,6 +346,7 @@ class Recorder:
     def _late_materialized(self) -> None:
         # A parameter set on a module from outside that module's own call
         # (e.g. a parent assigning child.weight) is only found here.
+        self._adopt_the_rest()
         for module in self.model.modules():
             node = self.nodes[id(module)]
             frame = Frame(node, module, False, _declared_state(node))

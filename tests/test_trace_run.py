@@ -237,3 +237,27 @@ def test_big_lazy_transformer_traces_on_meta_without_parameter_memory() -> None:
     total = sum(p["numel"] for n in d["nodes"] for p in n["params"])
     assert total > 300_000_000  # 1.2 GB of float32 that was never allocated
     assert all(p.device.type == "meta" for p in model.parameters())
+
+
+class MakesItsLayer(nn.Module):
+    """Creates a whole submodule the first time it sees data."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc: nn.Module | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.fc is None:
+            self.fc = nn.Linear(x.shape[-1], 3)
+        return self.fc(x)
+
+
+def test_submodule_created_during_forward_joins_the_graph() -> None:
+    d = lazyviz.trace(nn.Sequential(MakesItsLayer()), torch.rand(2, 4)).to_dict()
+    node = by_path(d)["0.fc"]
+    assert node["parent"] == "0" and node["type"] == "Linear" and node["lazy"] is True
+    assert [(p["name"], p["shape_before"], p["shape"]) for p in node["params"]] == [
+        ("weight", None, [3, 4]),
+        ("bias", None, [3]),
+    ]
+    assert ("in0", "0.fc") in edge_paths(d) and ("0.fc", "out0") in edge_paths(d)
