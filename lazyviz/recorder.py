@@ -97,16 +97,14 @@ class Recorder:
     # ------------------------------------------------------------ module hooks
     def _enter(self, module: nn.Module, args: tuple) -> None:
         node = self.nodes.get(id(module))
-        seen = None
+        fresh = node is None
         if node is None:
             node = self._adopt(module)
-            seen = {}  # all of a new module's parameters are new
             if node is None:
                 return
         with self.mode.paused():
-            frame = Frame(node, module, id(module) in self.leaves, _param_state(module))
-            if seen is not None:
-                frame.seen = seen
+            seen = {} if fresh else _param_state(module)  # a new module's parameters are all new
+            frame = Frame(node, module, id(module) in self.leaves, seen)
             self.stack.append(frame)
             node.calls += 1
             shapes = _shapes(iter_tensors(args))
