@@ -7,6 +7,7 @@ from lazyviz.defer import defer_init
 from lazyviz.inits import Initializer
 from lazyviz.inits_widget import InitsWidget
 from lazyviz.trace import Trace, trace
+from lazyviz.watch import watch
 from lazyviz.widget import LazyViz
 
 __version__ = "0.1.0"
@@ -20,4 +21,5 @@ __all__ = [
     "compare_inits",
     "defer_init",
     "trace",
+    "watch",
 ]

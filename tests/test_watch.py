@@ -1,0 +1,127 @@
+"""lazyviz.watch: the widget follows the user's own model as they run it."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+import torch
+from fixture_models import mlp
+from torch import nn
+from torch.nn.modules import module as module_hooks
+
+import lazyviz
+
+GLOBAL_HOOKS = ("_global_forward_hooks", "_global_forward_pre_hooks")
+
+
+def hook_counts() -> list[int]:
+    return [len(getattr(module_hooks, name)) for name in GLOBAL_HOOKS]
+
+
+def test_a_forward_in_the_users_cell_appears_in_the_widget() -> None:
+    net = mlp()
+    w = lazyviz.watch(net)
+    assert len(w.runs) == 1 and w.runs[0]["events"] == []
+    assert w.runs[0]["nodes"][1]["params"][0]["shape_before"] == [256, None]
+    y = net(torch.rand(2, 20))  # the user's own call, no lazyviz in between
+    assert y.shape == (2, 10)
+    assert len(w.runs) == 2 and w.run == 1 and w.step == 0 and w.playing
+    kinds = [e["kind"] for e in w.to_dict()["events"]]
+    assert kinds.count("materialize") == 4
+    assert net[0].weight.shape == (256, 20)  # the model really ran
+    net(torch.rand(2, 20))
+    assert len(w.runs) == 3
+    assert not any(e["kind"] == "materialize" for e in w.to_dict()["events"])
+    w.detach()
+
+
+def test_outputs_are_exactly_those_without_lazyviz() -> None:
+    net, twin = mlp(), mlp()
+    torch.manual_seed(3)
+    expected = twin(torch.ones(2, 20))
+    w = lazyviz.watch(net)
+    torch.manual_seed(3)
+    got = net(torch.ones(2, 20))
+    assert torch.equal(got, expected)
+    assert got.requires_grad  # grad mode is the user's, not lazyviz's
+    w.detach()
+
+
+def test_exceptions_propagate_unchanged_and_are_drawn_on_their_node() -> None:
+    net = mlp()
+    net(torch.rand(2, 20))
+    try:
+        net(torch.rand(2, 7))
+    except RuntimeError as exc:
+        expected = (type(exc), str(exc))
+    w = lazyviz.watch(net)
+    with pytest.raises(RuntimeError) as info:
+        net(torch.rand(2, 7))
+    assert (type(info.value), str(info.value)) == expected
+    record = w.to_dict()
+    assert record["error"] == {
+        "node": "n1",
+        "path": "0",
+        "type": "RuntimeError",
+        "message": expected[1],
+    }
+    assert not torch.overrides._get_current_function_mode_stack()
+    w.detach()
+
+
+def test_detach_leaves_no_hooks_and_repeating_is_harmless() -> None:
+    before = hook_counts()
+    net = mlp()
+    pre_hooks = [dict(m._forward_pre_hooks) for m in net.modules()]
+    w = lazyviz.watch(net)
+    assert lazyviz.watch(net) is w  # watching twice: the same widget
+    assert hook_counts() == [n + 1 for n in before]
+    w.detach()
+    w.detach()
+    assert hook_counts() == before
+    assert [dict(m._forward_pre_hooks) for m in net.modules()] == pre_hooks
+    net(torch.rand(2, 20))
+    assert len(w.runs) == 1  # no longer watching
+    assert lazyviz.watch(net) is not w  # a detached widget is not handed out again
+    lazyviz.watch(net).detach()
+
+
+def test_the_model_is_collectable_after_del() -> None:
+    before = hook_counts()
+    net = mlp()
+    w = lazyviz.watch(net)
+    net(torch.rand(2, 20))
+    ref = weakref.ref(net)
+    del net
+    gc.collect()
+    assert ref() is None
+    assert not w.attached and hook_counts() == before
+    assert len(w.runs) == 2  # what was seen stays shown
+
+
+def test_only_the_watched_model_is_recorded() -> None:
+    net, other = mlp(), nn.Sequential(nn.Linear(3, 3))
+    w = lazyviz.watch(net)
+    other(torch.rand(1, 3))
+    net[0](torch.rand(2, 20))  # a submodule alone is not a forward of the model
+    assert len(w.runs) == 1
+    w.detach()
+
+
+def test_feed_runs_the_watched_model_and_shows_its_error() -> None:
+    net = mlp()
+    w = lazyviz.watch(net)
+    w.feed(torch.rand(2, 20))
+    assert net[0].weight.shape == (256, 20)
+    w.feed(torch.rand(2, 5))
+    assert w.to_dict()["error"]["path"] == "0"
+    w.detach()
+    with pytest.raises(RuntimeError, match="no longer watches"):
+        w.feed(torch.rand(2, 20))
+
+
+def test_watch_rejects_what_is_not_a_module() -> None:
+    with pytest.raises(TypeError, match="torch.nn.Module"):
+        lazyviz.watch("net")  # type: ignore[arg-type]
