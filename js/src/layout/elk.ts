@@ -1,0 +1,118 @@
+// Runs ELK (inline: `elk.bundled.js`, no worker) and flattens its answer into
+// absolute boxes and polylines the view can draw without knowing ELK.
+
+import type { ELK, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
+import type { Structure } from "../structure";
+import type { Box } from "./boxes";
+import { chainOrder, placeChain, type Chain } from "./chain";
+import { buildElkGraph, EDGE_LABEL_H, type ElkInput, type VisEdge } from "./elkgraph";
+import type { Measurer } from "./measure";
+import type { Visibility } from "./visible";
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface PlacedNode {
+  id: string;
+  box: Box;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface PlacedEdge extends VisEdge {
+  points: Point[];
+  labelAt: { x: number; y: number; width: number; height: number } | null;
+}
+
+export interface Layout {
+  nodes: PlacedNode[];
+  edges: PlacedEdge[];
+  edgeOf: Map<number, string>;
+  vis: Visibility;
+  width: number;
+  height: number;
+}
+
+let elk: Promise<ELK> | null = null;
+
+/**
+ * ELK, evaluated on first use only: the bundle carries it (no network), but
+ * running its 1.5 MB of module code is the biggest cost of a first paint, and
+ * chains never need it. esbuild inlines this import in the single-file bundle.
+ */
+function engine(): Promise<ELK> {
+  elk ??= import("elkjs/lib/elk.bundled.js").then((m) => {
+    const Ctor = m.default;
+    return new Ctor();
+  });
+  return elk;
+}
+
+/** Where a shape label sits: right of the middle of the edge's longest vertical run. */
+export function labelPlace(points: Point[], width: number): PlacedEdge["labelAt"] {
+  if (points.length < 2 || width <= 0) return null;
+  let best = 0;
+  let at = { x: points[0]!.x, y: points[0]!.y };
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    const len = Math.abs(b.y - a.y);
+    if (Math.abs(b.x - a.x) < 0.5 && len > best) {
+      best = len;
+      at = { x: a.x, y: (a.y + b.y) / 2 };
+    }
+  }
+  return { x: at.x + 5, y: at.y - EDGE_LABEL_H / 2, width, height: EDGE_LABEL_H };
+}
+
+function fromChain(input: ElkInput, chain: Chain): Layout {
+  const p = placeChain(input, chain);
+  const nodes: PlacedNode[] = [];
+  for (const id of input.vis.visible) {
+    const at = p.boxes.get(id);
+    const box = input.boxes.get(id);
+    if (at && box) nodes.push({ id, box, ...at });
+  }
+  const edges = input.edges.map((ve) => {
+    const points = p.edges.get(ve.id) ?? [];
+    const mid = p.labelMid.get(ve.id);
+    const labelAt = mid && ve.labelWidth > 0 ? { x: mid.x + 5, y: mid.y - EDGE_LABEL_H / 2, width: ve.labelWidth, height: EDGE_LABEL_H } : null;
+    return { ...ve, points, labelAt };
+  });
+  return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: p.width, height: p.height };
+}
+
+export async function layoutGraph(s: Structure, collapsed: ReadonlySet<string>, m: Measurer): Promise<Layout> {
+  const input = buildElkGraph(s, collapsed, m);
+  const chain = chainOrder(input);
+  if (chain) return fromChain(input, chain);
+  const out = await (await engine()).layout(input.graph);
+  const nodes: PlacedNode[] = [];
+  const walk = (n: ElkNode): void => {
+    for (const c of n.children ?? []) {
+      const box = input.boxes.get(c.id);
+      if (box) nodes.push({ id: c.id, box, x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? box.width, height: c.height ?? box.height });
+      walk(c);
+    }
+  };
+  walk(out);
+  const placed = new Map<string, ElkExtendedEdge>();
+  const collect = (n: ElkNode): void => {
+    for (const e of n.edges ?? []) placed.set(e.id, e);
+    for (const c of n.children ?? []) collect(c);
+  };
+  collect(out);
+  const edges: PlacedEdge[] = input.edges.map((ve) => {
+    const e = placed.get(ve.id);
+    const points: Point[] = [];
+    for (const sec of e?.sections ?? []) {
+      points.push(sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint);
+    }
+    return { ...ve, points, labelAt: labelPlace(points, ve.labelWidth) };
+  });
+  return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: out.width ?? 0, height: out.height ?? 0 };
+}

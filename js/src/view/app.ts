@@ -1,0 +1,371 @@
+// The front end as a library: `mount(el, model)` draws the widget for any
+// object with anywidget's model surface (a real anywidget model in Jupyter,
+// the offline page's stand-in, a test double). It wires traits to the
+// timeline, the graph and the controls; drawing and logic live elsewhere.
+
+import { currentTrace, type Trace, type WidgetModel } from "../model";
+import { buildStructure, isContainer, type Structure } from "../structure";
+import { Timeline, type Cursor } from "../timeline";
+import { layoutGraph, type Layout } from "../layout/elk";
+import { canvasMeasurer, type Measurer } from "../layout/measure";
+import { defaultCollapsed, isRootModule, reveal } from "../layout/visible";
+import { Controls } from "./controls";
+import { Details } from "./details";
+import { html } from "./dom";
+import { Flow } from "./flow";
+import { GraphView } from "./graph";
+import { Header } from "./header";
+import { histogramsFor } from "./histogram";
+import { Viewport } from "./viewport";
+
+/** Events per second at speed 1 (docs/widget-state.md). */
+export const BASE_RATE = 4;
+
+export interface Mounted {
+  /** Resolves once the first layout is drawn. */
+  ready: Promise<void>;
+  destroy(): void;
+}
+
+interface Shown {
+  trace: Trace;
+  s: Structure;
+  tl: Timeline;
+  cursor: Cursor;
+  collapsed: Set<string>;
+}
+
+export function mount(el: HTMLElement, model: WidgetModel): Mounted {
+  const root = html("div", { class: "lazyviz", tabindex: 0, "data-step": 0, "data-steps": 0, role: "figure" }, el);
+  const header = new Header(root, (i) => {
+    model.set("run", i);
+    model.save_changes();
+    rebuild();
+  });
+  const body = html("div", { class: "lv-body" }, root);
+  const canvas = html("div", { class: "lv-canvas" }, body);
+  const viewport = new Viewport(canvas);
+  const zoom = html("div", { class: "lv-zoom" }, canvas);
+  const status = html("div", { class: "lv-status" }, canvas);
+  const details = new Details(body, {
+    toggle: (id) => toggle(id),
+    close: () => select(""),
+  });
+  const controls = new Controls(root, {
+    seek: (k) => {
+      setPlaying(false);
+      seek(k);
+    },
+    step: (d) => {
+      setPlaying(false);
+      seek((shown?.cursor.step ?? 0) + d, d > 0);
+    },
+    togglePlay: () => setPlaying(!playing),
+    speed: (x) => {
+      speed = x;
+      model.set("speed", x);
+      model.save_changes();
+    },
+  });
+  for (const [label, title, fn] of [
+    ["−", "Zoom out", () => viewport.zoomAt(1 / 1.25)],
+    ["+", "Zoom in (or ctrl + wheel)", () => viewport.zoomAt(1.25)],
+    ["⤢", "Fit to view", () => viewport.fit()],
+  ] as Array<[string, string, () => void]>) {
+    const b = html("button", { type: "button", class: "lv-btn", title, "aria-label": title }, zoom, label);
+    b.addEventListener("click", fn);
+  }
+
+  let measurer: Measurer | null = null;
+  let shown: Shown | null = null;
+  let graph: GraphView | null = null;
+  let flow: Flow | null = null;
+  let layout: Layout | null = null;
+  let token = 0;
+  let playing = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let speed = num(model.get("speed"), 1);
+  let selected = str(model.get("selected"));
+  let destroyed = false;
+  let fitted = false;
+  let resolveReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (resolveReady = r));
+
+  const interval = (): number => 1000 / (BASE_RATE * (speed > 0 ? speed : 1));
+
+  function rebuild(): void {
+    const { trace, index } = currentTrace(model.get("runs"), model.get("run"));
+    if (shown && shown.trace === trace) return;
+    const s = buildStructure(trace);
+    const tl = new Timeline(s);
+    const collapsed = defaultCollapsed(s);
+    // The failing node must be on screen, not folded away.
+    if (trace.error && s.byId.has(trace.error.node)) reveal(s, collapsed, trace.error.node);
+    if (selected && s.byId.has(selected)) reveal(s, collapsed, selected);
+    shown = { trace, s, tl, cursor: tl.cursor(), collapsed };
+    header.setRuns(model.get("runs") ?? [], index, trace);
+    root.dataset.steps = String(tl.steps);
+    root.classList.toggle("lv-animated", tl.animated);
+    fitted = false;
+    void relayout(null);
+  }
+
+  async function relayout(anchor: string | null): Promise<void> {
+    if (!shown) return;
+    const my = ++token;
+    const before = anchor && graph ? graph.rectOf(anchor) : null;
+    status.textContent = "";
+    measurer ??= canvasMeasurer(el.ownerDocument);
+    let out: Layout;
+    try {
+      out = await layoutGraph(shown.s, shown.collapsed, measurer);
+    } catch (err) {
+      status.textContent = `Layout failed: ${String(err)}`;
+      resolveReady();
+      return;
+    }
+    if (my !== token || destroyed || !shown) return;
+    draw(out);
+    const after = anchor ? graph?.rectOf(anchor) : null;
+    if (before && after) viewport.shift(before.x - after.x, before.y - after.y);
+    else if (!fitted || !viewport.touched) {
+      viewport.fit();
+      fitted = canvas.clientWidth > 0;
+    }
+    resolveReady();
+  }
+
+  function draw(out: Layout): void {
+    if (!shown) return;
+    flow?.clear();
+    graph?.content.remove();
+    layout = out;
+    graph = new GraphView(out, shown.s, shown.tl.animated);
+    flow = new Flow(graph.content);
+    viewport.group.appendChild(graph.content);
+    viewport.setContent({ x: 0, y: 0, width: out.width, height: out.height });
+    const k = clampStep(num(model.get("step"), 0));
+    shown.cursor.seek(k);
+    graph.applyAll(shown.cursor);
+    refresh(false);
+    if (num(model.get("step"), 0) !== k) writeStep(k);
+    if (!!model.get("playing") !== playing) setPlaying(!!model.get("playing"), true);
+  }
+
+  function clampStep(k: number): number {
+    return shown ? Math.min(Math.max(Math.trunc(k), 0), shown.tl.steps) : 0;
+  }
+
+  function writeStep(k: number): void {
+    if (num(model.get("step"), -1) === k) return;
+    model.set("step", k);
+    model.save_changes();
+  }
+
+  /** Moves the animation to step k; `travel` animates the batch along the edges it takes. */
+  function seek(k: number, travel = false, fromModel = false): void {
+    if (!shown || !graph) return;
+    const target = clampStep(k);
+    const from = shown.cursor.step;
+    const touched = shown.cursor.seek(target);
+    graph.apply(shown.cursor, touched);
+    if (travel && target === from + 1 && flow) {
+      flow.launch(graph.drawnEdges(shown.tl.travel(target)), Math.min(600, interval() * 0.9));
+    }
+    refresh(selected !== "" && touched.nodes.has(selected));
+    if (!fromModel) writeStep(target);
+  }
+
+  /** Header, controls, caption, root attributes and highlight for the cursor's step. */
+  function refresh(detailsToo: boolean): void {
+    if (!shown || !graph) return;
+    const k = shown.cursor.step;
+    const tl = shown.tl;
+    root.dataset.step = String(k);
+    root.dataset.steps = String(tl.steps);
+    header.setCounts(tl.paramCounts(k));
+    controls.update(k, tl.steps, playing, speed, tl.caption(k));
+    const active = tl.active(k);
+    graph.setActive(k === 0 ? null : active);
+    graph.setSelected(selected || null);
+    if (playing && active) {
+      const r = graph.rectOf(active);
+      if (r) viewport.reveal(r);
+    }
+    if (detailsToo || !details.el.hasChildNodes()) showDetails();
+  }
+
+  function showDetails(): void {
+    if (!shown) return;
+    const n = selected ? shown.s.byId.get(selected) : undefined;
+    if (!n) {
+      details.showLegend(shown.tl.animated);
+      return;
+    }
+    const hist = histogramsFor(model.get("histograms"), n.id);
+    details.show(shown.s, n, shown.cursor.node(n.id), shown.collapsed.has(n.id), hist);
+  }
+
+  function select(id: string, fromModel = false): void {
+    selected = id;
+    if (!fromModel) {
+      model.set("selected", id);
+      model.save_changes();
+    }
+    if (shown && id && reveal(shown.s, shown.collapsed, id)) void relayout(id);
+    graph?.setSelected(id || null);
+    showDetails();
+  }
+
+  function toggle(id: string): void {
+    if (!shown || !isContainer(shown.s, id) || isRootModule(shown.s, id)) return;
+    if (shown.collapsed.has(id)) shown.collapsed.delete(id);
+    else shown.collapsed.add(id);
+    // A selection folded away stays selected; its stand-in box carries the highlight.
+    void relayout(id).then(showDetails);
+  }
+
+  function setPlaying(on: boolean, fromModel = false): void {
+    if (!shown) return;
+    if (on && shown.tl.steps === 0) on = false;
+    if (on === playing) {
+      if (!fromModel && !!model.get("playing") !== on) {
+        model.set("playing", on);
+        model.save_changes();
+      }
+      return;
+    }
+    playing = on;
+    clearTimeout(timer);
+    if (on && shown.cursor.step >= shown.tl.steps) seek(0);
+    if (on) timer = setTimeout(tick, interval() * 0.5);
+    if (!fromModel || !!model.get("playing") !== on) {
+      model.set("playing", on);
+      model.save_changes();
+    }
+    root.dataset.playing = String(on);
+    refresh(false);
+  }
+
+  function tick(): void {
+    if (!playing || !shown || destroyed) return;
+    if (shown.cursor.step >= shown.tl.steps) {
+      setPlaying(false);
+      return;
+    }
+    seek(shown.cursor.step + 1, true);
+    if (shown.cursor.step >= shown.tl.steps) setPlaying(false);
+    else timer = setTimeout(tick, interval());
+  }
+
+  // Clicks on the graph: a group's title or a folded box toggles; any node selects.
+  const onClick = (e: MouseEvent): void => {
+    if (viewport.dragged) {
+      viewport.dragged = false;
+      return;
+    }
+    const target = e.target as Element | null;
+    const g = target?.closest?.("[data-id]");
+    const id = g?.getAttribute("data-id") ?? "";
+    if (!g || !shown) {
+      if (selected) select("");
+      return;
+    }
+    const isGroup = g.classList.contains("lv-group");
+    const onTitle = !!target?.closest?.(".lv-bar, .lv-title, .lv-toggle");
+    if (g.classList.contains("lv-collapsed") || (isGroup && onTitle)) toggle(id);
+    if (!isGroup || onTitle) select(id);
+  };
+  viewport.svg.addEventListener("click", onClick);
+
+  const onKey = (e: KeyboardEvent): void => {
+    const t = e.target as HTMLElement | null;
+    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT")) return;
+    if (!shown) return;
+    let handled = true;
+    if (e.key === " " || e.key === "Spacebar") setPlaying(!playing);
+    else if (e.key === "ArrowRight") controlsStep(1);
+    else if (e.key === "ArrowLeft") controlsStep(-1);
+    else if (e.key === "Home") controlsSeek(0);
+    else if (e.key === "End") controlsSeek(shown.tl.steps);
+    else handled = false;
+    if (handled) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  };
+  const controlsStep = (d: number): void => {
+    setPlaying(false);
+    seek((shown?.cursor.step ?? 0) + d, d > 0);
+  };
+  const controlsSeek = (k: number): void => {
+    setPlaying(false);
+    seek(k);
+  };
+  root.addEventListener("keydown", onKey);
+
+  const applyHeight = (): void => {
+    const h = num(model.get("height"), 480);
+    root.style.height = `${Math.max(240, h)}px`;
+  };
+  applyHeight();
+
+  // Trait listeners (Python or the page can drive everything).
+  let pendingRebuild = false;
+  const listeners: Array<[string, () => void]> = [
+    ["change:step", () => seek(num(model.get("step"), 0), shown !== null && num(model.get("step"), 0) === shown.cursor.step + 1, true)],
+    ["change:playing", () => setPlaying(!!model.get("playing"), true)],
+    ["change:speed", () => {
+      speed = num(model.get("speed"), 1);
+      refresh(false);
+    }],
+    ["change:selected", () => select(str(model.get("selected")), true)],
+    ["change:histograms", () => showDetails()],
+    ["change:height", applyHeight],
+    ["change:runs change:run", () => {
+      if (pendingRebuild) return;
+      pendingRebuild = true;
+      queueMicrotask(() => {
+        pendingRebuild = false;
+        if (!destroyed) rebuild();
+      });
+    }],
+  ];
+  for (const [name, fn] of listeners) for (const n of name.split(" ")) model.on(n, fn);
+
+  const resize = typeof ResizeObserver !== "undefined"
+    ? new ResizeObserver(() => {
+        if (layout && (!fitted || !viewport.touched)) {
+          viewport.fit();
+          fitted = canvas.clientWidth > 0;
+        }
+      })
+    : null;
+  resize?.observe(canvas);
+
+  rebuild();
+
+  return {
+    ready,
+    destroy() {
+      destroyed = true;
+      playing = false;
+      clearTimeout(timer);
+      flow?.clear();
+      resize?.disconnect();
+      viewport.destroy();
+      viewport.svg.removeEventListener("click", onClick);
+      root.removeEventListener("keydown", onKey);
+      for (const [name, fn] of listeners) for (const n of name.split(" ")) model.off(n, fn);
+      root.remove();
+    },
+  };
+}
+
+function num(v: unknown, fallback: number): number {
+  return typeof v === "number" && Number.isFinite(v) ? v : fallback;
+}
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}

@@ -1,0 +1,76 @@
+// Small per-initializer histograms in the details panel, from the
+// `histograms` trait (filled by issue 4): bars from Python's bins, the
+// theoretical density as a line, mean/std against their expected values.
+
+import { clear, html, svg } from "./dom";
+
+export interface HistogramData {
+  edges: number[];
+  counts: number[];
+  mean?: number;
+  std?: number;
+  expected_std?: number | null;
+  theory?: { x?: number[]; pdf?: number[]; point?: number };
+}
+
+/** param name -> init label -> histogram */
+export type ParamHistograms = Record<string, Record<string, HistogramData>>;
+
+function isHist(v: unknown): v is HistogramData {
+  const h = v as HistogramData;
+  return !!h && Array.isArray(h.edges) && Array.isArray(h.counts) && h.edges.length === h.counts.length + 1;
+}
+
+/** Picks the node's entry out of the trait, ignoring anything malformed. */
+export function histogramsFor(trait: Record<string, unknown> | undefined, node: string): ParamHistograms | undefined {
+  const raw = trait?.[node];
+  if (!raw || typeof raw !== "object") return undefined;
+  const out: ParamHistograms = {};
+  for (const [param, per] of Object.entries(raw as Record<string, unknown>)) {
+    if (!per || typeof per !== "object") continue;
+    const inits: Record<string, HistogramData> = {};
+    for (const [label, h] of Object.entries(per as Record<string, unknown>)) if (isHist(h)) inits[label] = h;
+    if (Object.keys(inits).length) out[param] = inits;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+const W = 220;
+const H = 56;
+
+export function drawHistograms(parent: HTMLElement, data: ParamHistograms): void {
+  const box = html("div", { class: "lv-hists" }, parent);
+  clear(box);
+  for (const [param, inits] of Object.entries(data)) {
+    html("div", { class: "lv-d-section" }, box, `${param} values`);
+    for (const [label, h] of Object.entries(inits)) {
+      const fig = html("figure", { class: "lv-hist" }, box);
+      const lo = h.edges[0]!;
+      const hi = h.edges[h.edges.length - 1]!;
+      const span = hi - lo || 1;
+      const total = h.counts.reduce((a, b) => a + b, 0) || 1;
+      const dens = h.counts.map((c, i) => c / total / ((h.edges[i + 1]! - h.edges[i]!) || 1));
+      const pdfMax = Math.max(...dens, ...(h.theory?.pdf ?? [0]));
+      const sx = (x: number): number => ((x - lo) / span) * W;
+      const sy = (y: number): number => H - (pdfMax > 0 ? (y / pdfMax) * (H - 4) : 0);
+      const g = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "lv-hist-svg" }, fig);
+      dens.forEach((d, i) => {
+        const x0 = sx(h.edges[i]!);
+        const x1 = sx(h.edges[i + 1]!);
+        svg("rect", { x: x0.toFixed(1), y: sy(d).toFixed(1), width: Math.max(0.5, x1 - x0).toFixed(1), height: (H - sy(d)).toFixed(1), class: "lv-bar-h" }, g);
+      });
+      const tx = h.theory?.x;
+      const ty = h.theory?.pdf;
+      if (tx && ty && tx.length === ty.length && tx.length > 1) {
+        const d = tx.map((x, i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(ty[i]!).toFixed(1)}`).join("");
+        svg("path", { d, class: "lv-pdf" }, g);
+      }
+      const cap = html("figcaption", {}, fig);
+      html("b", {}, cap, label);
+      const std = h.std !== undefined ? ` std ${h.std.toFixed(4)}` : "";
+      const exp = h.expected_std != null ? ` (expected ${h.expected_std.toFixed(4)})` : "";
+      const mean = h.mean !== undefined ? ` mean ${h.mean.toFixed(4)}` : "";
+      cap.appendChild(document.createTextNode(`${mean}${std}${exp}`));
+    }
+  }
+}

@@ -1,0 +1,177 @@
+// Pan (drag) and zoom (ctrl/cmd + wheel, pinch, buttons) of the graph, and
+// fitting it to the cell. UI-only state: never synced to Python.
+
+import { svg } from "./dom";
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const MIN_SCALE = 0.1;
+const MAX_SCALE = 3;
+
+export class Viewport {
+  readonly svg: SVGSVGElement;
+  readonly group: SVGGElement;
+  private x = 0;
+  private y = 0;
+  private k = 1;
+  private content: Rect = { x: 0, y: 0, width: 1, height: 1 };
+  /** Set once the reader pans or zooms: from then on we stop refitting on resize. */
+  touched = false;
+  /** True right after a drag, so the click that ends it does not select. */
+  dragged = false;
+  private readonly cleanups: Array<() => void> = [];
+  private glide = 0;
+
+  constructor(host: HTMLElement) {
+    this.svg = svg("svg", { class: "lv-svg", width: "100%", height: "100%" }, host);
+    const defs = svg("defs", {}, this.svg);
+    const marker = svg("marker", { id: "lv-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, defs);
+    svg("path", { d: "M0,1L9,5L0,9z", class: "lv-arrowhead" }, marker);
+    this.group = svg("g", { class: "lv-viewport" }, this.svg);
+    this.listen();
+  }
+
+  private on<K extends keyof SVGElementEventMap>(type: K, fn: (e: SVGElementEventMap[K]) => void, opts?: AddEventListenerOptions): void {
+    this.svg.addEventListener(type, fn as EventListener, opts);
+    this.cleanups.push(() => this.svg.removeEventListener(type, fn as EventListener, opts));
+  }
+
+  private listen(): void {
+    let start: { x: number; y: number; px: number; py: number; id: number } | null = null;
+    this.on("pointerdown", (e) => {
+      if (e.button !== 0) return;
+      start = { x: e.clientX, y: e.clientY, px: this.x, py: this.y, id: e.pointerId };
+      this.dragged = false;
+    });
+    this.on("pointermove", (e) => {
+      if (!start || e.pointerId !== start.id) return;
+      const dx = e.clientX - start.x;
+      const dy = e.clientY - start.y;
+      if (!this.dragged && Math.hypot(dx, dy) < 4) return;
+      if (!this.dragged) {
+        this.dragged = true;
+        this.svg.setPointerCapture?.(e.pointerId);
+        this.svg.classList.add("lv-dragging");
+      }
+      this.touched = true;
+      this.set(start.px + dx, start.py + dy, this.k);
+    });
+    const end = (e: PointerEvent): void => {
+      if (!start || e.pointerId !== start.id) return;
+      start = null;
+      this.svg.classList.remove("lv-dragging");
+      if (this.svg.hasPointerCapture?.(e.pointerId)) this.svg.releasePointerCapture(e.pointerId);
+    };
+    this.on("pointerup", end);
+    this.on("pointercancel", end);
+    this.on(
+      "wheel",
+      (e) => {
+        const rect = this.svg.getBoundingClientRect();
+        if (e.ctrlKey || e.metaKey) {
+          e.preventDefault();
+          this.zoomAt(Math.exp(-e.deltaY * 0.01), e.clientX - rect.left, e.clientY - rect.top);
+          return;
+        }
+        // A plain wheel scrolls the graph when it overflows, else lets the page scroll.
+        const w = this.content.width * this.k;
+        const h = this.content.height * this.k;
+        const canY = h > rect.height + 1 && ((e.deltaY > 0 && this.y + this.content.y * this.k + h > rect.height) || (e.deltaY < 0 && this.y + this.content.y * this.k < 0));
+        const canX = w > rect.width + 1 && e.deltaX !== 0;
+        if (!canY && !canX) return;
+        e.preventDefault();
+        this.touched = true;
+        this.set(this.x - (canX ? e.deltaX : 0), this.y - (canY ? e.deltaY : 0), this.k);
+      },
+      { passive: false },
+    );
+  }
+
+  setContent(r: Rect): void {
+    this.content = r;
+  }
+
+  private set(x: number, y: number, k: number): void {
+    this.x = x;
+    this.y = y;
+    this.k = k;
+    this.group.setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)}) scale(${k.toFixed(4)})`);
+  }
+
+  /** Moves the picture by (dx, dy) in graph units (keeps a toggled group under the pointer). */
+  shift(dx: number, dy: number): void {
+    this.set(this.x + dx * this.k, this.y + dy * this.k, this.k);
+  }
+
+  zoomAt(factor: number, cx?: number, cy?: number): void {
+    const rect = this.svg.getBoundingClientRect();
+    const px = cx ?? rect.width / 2;
+    const py = cy ?? rect.height / 2;
+    const k = Math.min(MAX_SCALE, Math.max(MIN_SCALE, this.k * factor));
+    const f = k / this.k;
+    this.touched = true;
+    this.set(px - (px - this.x) * f, py - (py - this.y) * f, k);
+  }
+
+  /**
+   * Fits the graph to the cell. A very tall graph (a 100-layer chain) is not
+   * shrunk to unreadable: it keeps a legible scale and starts at the top.
+   */
+  fit(): void {
+    const rect = this.svg.getBoundingClientRect();
+    if (rect.width < 2 || rect.height < 2) return;
+    const c = this.content;
+    const pad = 12;
+    const sx = (rect.width - 2 * pad) / c.width;
+    const sy = (rect.height - 2 * pad) / c.height;
+    let k = Math.min(sx, sy, 1.25);
+    if (k < 0.85) k = Math.min(sx, 0.85);
+    k = Math.max(MIN_SCALE, k);
+    const x = (rect.width - c.width * k) / 2 - c.x * k;
+    const overflows = c.height * k > rect.height - 2 * pad;
+    const y = overflows ? pad - c.y * k : (rect.height - c.height * k) / 2 - c.y * k;
+    this.touched = false;
+    this.set(x, y, k);
+  }
+
+  /** Glides so a box is in view (used while playing, to follow the batch). */
+  reveal(r: Rect): void {
+    const rect = this.svg.getBoundingClientRect();
+    const left = this.x + r.x * this.k;
+    const top = this.y + r.y * this.k;
+    const right = left + r.width * this.k;
+    const bottom = top + r.height * this.k;
+    const m = 24;
+    if (left >= m && top >= m && right <= rect.width - m && bottom <= rect.height - m) return;
+    const tx = this.x + (rect.width / 2 - (left + right) / 2);
+    const ty = this.y + (rect.height / 2 - (top + bottom) / 2);
+    const fx = right - left > rect.width - 2 * m ? this.x : tx;
+    const fy = bottom - top > rect.height - 2 * m ? this.y - (top - m) : ty;
+    this.glideTo(fx, fy);
+  }
+
+  private glideTo(x: number, y: number): void {
+    cancelAnimationFrame(this.glide);
+    const x0 = this.x;
+    const y0 = this.y;
+    const t0 = performance.now();
+    const step = (now: number): void => {
+      const t = Math.min(1, (now - t0) / 250);
+      const e = 1 - (1 - t) ** 3;
+      this.set(x0 + (x - x0) * e, y0 + (y - y0) * e, this.k);
+      if (t < 1) this.glide = requestAnimationFrame(step);
+    };
+    this.glide = requestAnimationFrame(step);
+  }
+
+  destroy(): void {
+    cancelAnimationFrame(this.glide);
+    for (const c of this.cleanups) c();
+    this.cleanups.length = 0;
+  }
+}
