@@ -69,6 +69,7 @@ def _hostile_model() -> nn.Module:
     net.add_module(HOSTILE_PATH, nn.LazyLinear(8))
     net.add_module("evil", evil_class())
     net.add_module("boom", _Raises())
+    net.add_module("after", nn.LazyLinear(2))  # never reached: stays unknown
     return net
 
 
@@ -136,7 +137,7 @@ def test_a_failing_feed_shows_the_error_node(pages, open_offline) -> None:
     view.play_to_end()
     states = view.states()
     assert states["0"] == "error"
-    assert states.get("2") != "resolved"  # never reached
+    assert states["in0"] == "resolved"
     view.set("selected", record["error"]["node"])
     view.page.wait_for_function(
         "m => document.querySelector('.lazyviz').textContent.includes(m)",
@@ -156,6 +157,8 @@ def test_hostile_names_and_messages_are_text_not_markup(pages, open_offline) -> 
     states = view.states()
     assert HOSTILE_PATH in states, "data-path must carry the module path exactly"
     assert states["boom"] == "error"
+    assert states[HOSTILE_PATH] == "resolved"
+    assert states["after"] == "unresolved"
     evil = next(n for n in record["nodes"] if n["type"] == HOSTILE_CLASS)
     view.set("selected", evil["id"])
     view.page.wait_for_function(
