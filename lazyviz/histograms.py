@@ -68,10 +68,12 @@ def histogram(values: torch.Tensor, bins: int | None = None) -> dict[str, Any]:
 
 
 def summary(tensor: torch.Tensor) -> dict[str, Any]:
-    """``{"mean", "std", "zero_frac"}`` of an activation, in float64; None where not finite."""
+    """``{"mean", "std", "zero_frac"}`` of an activation; None where not finite."""
     if tensor.is_complex():
         tensor = tensor.abs()
-    flat = tensor.detach().reshape(-1).double()
+    flat = tensor.detach().reshape(-1)
+    if not flat.is_floating_point() or flat.dtype in (torch.float16, torch.bfloat16):
+        flat = flat.float()
     if flat.numel() == 0:
         return {"mean": None, "std": None, "zero_frac": None}
     std, mean = torch.std_mean(flat, correction=0)

@@ -92,6 +92,7 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
       panel.dataset.init = label;
       panel.style.setProperty("--lazyviz-inits-color", colorOf(i));
       const name = h("h3", "", label);
+      name.title = label; // the whole label when the panel is too narrow for it
       const plot = h("div", "lazyviz-inits-plot");
       const stats = h("div", "lazyviz-inits-stats");
       for (const [key, line] of statsLines(hist, numel(p))) {
