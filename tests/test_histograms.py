@@ -49,5 +49,5 @@ def test_bin_count_and_summary() -> None:
     assert bin_count(1) == 5 and bin_count(10**9) == 80
     s = summary(torch.tensor([0.0, 0.0, 1.0, 3.0]))
     assert s == {"mean": 1.0, "std": s["std"], "zero_frac": 0.5}
-    assert s["std"] is not None and abs(s["std"] - 1.224744871391589) < 1e-9
+    assert s["std"] is not None and abs(s["std"] - 1.224744871391589) < 1e-6
     assert summary(torch.tensor([float("inf"), 1.0]))["mean"] is None
