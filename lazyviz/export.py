@@ -144,6 +144,7 @@ body { font-family: var(--jp-ui-font-family); padding: 16px; box-sizing: border-
 # then "change"; an unchanged value notifies nobody. No kernel, so
 # save_changes() and send() have nowhere to go and do nothing.
 _LOADER = r"""
+performance.mark("lazyviz:loader-start");
 const data = (id) => JSON.parse(document.getElementById(id).textContent);
 const state = data("lazyviz-state");
 const listeners = new Map();
@@ -185,8 +186,10 @@ window.lazyvizModel = model;  // lets a page's reader (or a test) drive it: mode
 const root = document.getElementById("lazyviz-root");
 try {
   const url = URL.createObjectURL(new Blob([data("lazyviz-esm")], { type: "text/javascript" }));
+  performance.mark("lazyviz:state-parsed");
   const mod = await import(url);
   URL.revokeObjectURL(url);
+  performance.mark("lazyviz:esm-imported");
   let widget = mod.default ?? mod;
   if (typeof widget === "function") widget = await widget();
   const experimental = { invoke: async () => { throw new Error("no kernel on an offline page"); } };
@@ -194,6 +197,7 @@ try {
   const el = document.createElement("div");
   root.appendChild(el);
   if (widget.render) await widget.render({ model, el, experimental });
+  performance.mark("lazyviz:rendered");
   document.documentElement.dataset.lazyvizReady = "true";
 } catch (err) {
   const box = document.createElement("pre");

@@ -38,9 +38,11 @@ def test_to_html_writes_one_page_and_returns_its_path(tmp_path: Path) -> None:
 
 def test_the_page_refers_to_nothing_outside_itself(tmp_path: Path) -> None:
     text = lazyviz.LazyViz(mlp(), torch.rand(2, 20)).to_html(tmp_path / "p.html").read_text()
-    outside = re.findall(r'(?:src|href)\s*=\s*["\']?(?!data:|blob:|#)[^"\'\s>]+', text)
+    # The markup only: the data blocks are data (the browser tests watch the requests themselves).
+    markup = _without_blocks(text)
+    outside = re.findall(r'(?:src|href)\s*=\s*["\']?(?!data:|blob:|#)[^"\'\s>]+', markup)
     assert outside == []
-    assert not re.search(r"https?://(?!www\.w3\.org/)", _without_blocks(text))
+    assert not re.search(r"https?://", markup)
 
 
 def _start_tags(page: str) -> list[str]:
