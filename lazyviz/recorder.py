@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -18,7 +19,6 @@ import torch
 from torch import nn
 from torch.nn.modules import module as module_hooks
 from torch.overrides import TorchFunctionMode
-from torch.utils.weak import WeakIdKeyDictionary
 
 from lazyviz.copying import SharedWrite
 from lazyviz.flatten import call_tensors, iter_tensors
@@ -26,6 +26,33 @@ from lazyviz.graph import Node, Param, Trace
 from lazyviz.ops import is_inplace, op_name, passes_through, raw_name, written_tensors
 from lazyviz.shapes import is_uninitialized
 from lazyviz.structure import param_owners, qualified, shared_with
+
+
+class Producers:
+    """Which node produced each live tensor, without keeping any tensor alive.
+
+    A dict by ``id`` with a weak reference to check the id was not reused;
+    cheaper than ``WeakIdKeyDictionary`` on the hot path of every module call.
+    """
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[weakref.ref, str]] = {}
+
+    def __setitem__(self, tensor: torch.Tensor, node_id: str) -> None:
+        self._by_id[id(tensor)] = (weakref.ref(tensor), node_id)
+
+    def get(self, tensor: torch.Tensor) -> str | None:
+        entry = self._by_id.get(id(tensor))
+        return entry[1] if entry is not None and entry[0]() is tensor else None
+
+    def __contains__(self, tensor: torch.Tensor) -> bool:
+        return self.get(tensor) is not None
+
+    def __getitem__(self, tensor: torch.Tensor) -> str:
+        node_id = self.get(tensor)
+        if node_id is None:
+            raise KeyError("tensor has no recorded producer")
+        return node_id
 
 
 @dataclass
@@ -37,6 +64,7 @@ class Frame:
     leaf: bool
     seen: dict[str, tuple[int, bool]]  # param name -> (id, was uninitialized)
     op_counts: dict[str, int] = field(default_factory=dict)
+    quiet: bool = False  # the op mode is off for the duration of this (leaf) call
 
 
 class Recorder:
@@ -61,7 +89,7 @@ class Recorder:
             if not any(True for _ in module.children()):
                 self.leaves.add(id(module))
         self.stack: list[Frame] = []
-        self.producers: WeakIdKeyDictionary = WeakIdKeyDictionary()
+        self.producers = Producers()
         self.failed: dict[int, Node] = {}  # id(exception) -> innermost node it left
         self.edge_set: set[tuple[str, str]] = set(trace.edges)
         self.ops: dict[str, Node] = {}  # op path -> node
@@ -102,18 +130,39 @@ class Recorder:
             node = self._adopt(module)
             if node is None:
                 return
-        with self.mode.paused():
-            seen = {} if fresh else _param_state(module)  # a new module's parameters are all new
-            frame = Frame(node, module, id(module) in self.leaves, seen)
-            self.stack.append(frame)
-            node.calls += 1
-            shapes = _shapes(iter_tensors(args))
-            if node.calls == 1:
-                node.input_shapes = shapes
-            self.emit("enter", node, shapes=shapes)
+        mode = self.mode
+        mode.paused_depth += 1
+        try:
+            self._open(node, module, args, fresh)
+        finally:
+            mode.paused_depth -= 1
+
+    def _open(self, node: Node, module: nn.Module, args: tuple, fresh: bool) -> None:
+        seen = {} if fresh else _param_state(module)  # a new module's parameters are all new
+        frame = Frame(node, module, id(module) in self.leaves, seen)
+        self.stack.append(frame)
+        node.calls += 1
+        shapes = _shapes(iter_tensors(args))
+        if node.calls == 1:
+            node.input_shapes = shapes
+        self.emit("enter", node, shapes=shapes)
+        if frame.leaf and self._can_go_quiet(module):
+            # Inside a leaf the ops are the module's own implementation: nothing to
+            # record, and seeing each one costs more than the op (lazy init runs dozens).
+            self.mode.__exit__(None, None, None)
+            frame.quiet = True
+
+    def _can_go_quiet(self, module: nn.Module) -> bool:
+        stack = torch.overrides._get_current_function_mode_stack()
+        if not stack or stack[-1] is not self.mode:
+            return False
+        # A leaf holding weights shared with the user's model stays watched for writes.
+        return not self.guard or all(
+            _storage_of(p) not in self.guard for p in module._parameters.values()
+        )
 
     def _adopt(self, module: nn.Module) -> Node | None:
-        """A submodule the model created during this run (``self.fc = nn.Linear(...)`` in forward)."""
+        """A submodule the model created during this run (``self.fc = nn.Linear(...)``)."""
         parent = self.stack[-1] if self.stack else None
         if parent is None:
             return None
@@ -153,15 +202,22 @@ class Recorder:
         node = self.nodes.get(id(module))
         if node is None:
             return
-        with self.mode.paused():
-            frame = self._pop(module)
-            if frame is None:
-                return
-            self.check_materialized(frame)
-            if len(rest) == 2:  # a normal return: (kwargs, result)
-                self._returned(frame, args, rest[0], rest[1])
-            else:  # always_call after an exception: (result,)
-                self._raised(frame, args)
+        mode = self.mode
+        mode.paused_depth += 1
+        try:
+            self._close(module, args, rest)
+        finally:
+            mode.paused_depth -= 1
+
+    def _close(self, module: nn.Module, args: tuple, rest: tuple) -> None:
+        frame = self._pop(module)
+        if frame is None:
+            return
+        self.check_materialized(frame)
+        if len(rest) == 2:  # a normal return: (kwargs, result)
+            self._returned(frame, args, rest[0], rest[1])
+        else:  # always_call after an exception: (result,)
+            self._raised(frame, args)
 
     def _pop(self, module: nn.Module) -> Frame | None:
         # Frames above this module's belong to calls whose exception was
@@ -169,6 +225,9 @@ class Recorder:
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth].module is module:
                 frame = self.stack[depth]
+                for ended in reversed(self.stack[depth:]):
+                    if ended.quiet:
+                        self.mode.__enter__()
                 del self.stack[depth:]
                 return frame
         return None
@@ -200,6 +259,8 @@ class Recorder:
     def check_materialized(self, frame: Frame) -> None:
         """Emit ``materialize`` for every parameter of the frame's module that became known."""
         module, node = frame.module, frame.node
+        if not module._parameters and not frame.seen:
+            return
         for name, param in module._parameters.items():
             if param is None or is_uninitialized(param):
                 continue
@@ -398,7 +459,10 @@ class _OpMode(TorchFunctionMode):
 
 
 def _storage_of(tensor: Any) -> int | None:
+    """The storage address of a real tensor; None for meta, lazy and non-tensors."""
     if not isinstance(tensor, torch.Tensor) or tensor.device.type == "meta":
+        return None
+    if is_uninitialized(tensor):
         return None
     return tensor.untyped_storage().data_ptr()
 

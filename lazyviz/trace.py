@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from lazyviz.copying import SharedWrite, private_copy, shared_storages
+from lazyviz.copying import SharedWrite, gc_paused, private_copy, shared_storages
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node, Trace
 from lazyviz.recorder import Recorder
@@ -112,7 +112,7 @@ class Session:
         recorder = Recorder(self.model, result, on_output=on_output)
         recorder.guard = self.guard
         recorder.add_inputs(inputs)
-        with self._rng(), torch.no_grad(), recorder.attached():
+        with gc_paused(), self._rng(), torch.no_grad(), recorder.attached():
             try:
                 output = self.model(*args, **kwargs)
             except Exception as exc:
