@@ -64,11 +64,18 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("lab")
     _notebook(root / "widget.ipynb")
     port = _free_port()
+    settings = tmp_path_factory.mktemp("lab-settings")
+    extension = settings / "@jupyterlab" / "apputils-extension"
+    notification = extension / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    # No "get notified about Jupyter news?" toast over the screenshot, no news fetch.
+    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("jupyter-config")),
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("lab-workspaces")),
         "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("jupyter-runtime")),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
     }
     log = (root / "lab.log").open("w")
     server = subprocess.Popen(
