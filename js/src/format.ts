@@ -62,9 +62,12 @@ export function groupDigits(n: number): string {
   return n < 0 ? `-${grouped}` : grouped;
 }
 
-/** The last segment of a module path, `layer1.0.conv1` -> `conv1`; root -> "". */
-export function shortName(path: string): string {
-  const slash = path.lastIndexOf("/");
+/**
+ * The last segment of a module path, `layer1.0.conv1` -> `conv1`; root -> "".
+ * Only op paths (`layer1.0/add#0`) split at `/`: a module's own name may hold one.
+ */
+export function shortName(path: string, op = false): string {
+  const slash = op ? path.lastIndexOf("/") : -1;
   if (slash >= 0) return path.slice(slash + 1);
   const dot = path.lastIndexOf(".");
   return dot >= 0 ? path.slice(dot + 1) : path;

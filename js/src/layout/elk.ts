@@ -52,21 +52,22 @@ function engine(): Promise<ELK> {
   return elk;
 }
 
-/** Where a shape label sits: right of the middle of the edge's longest vertical run. */
-export function labelPlace(points: Point[], width: number): PlacedEdge["labelAt"] {
-  if (points.length < 2 || width <= 0) return null;
-  let best = 0;
-  let at = { x: points[0]!.x, y: points[0]!.y };
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1]!;
-    const b = points[i]!;
-    const len = Math.abs(b.y - a.y);
-    if (Math.abs(b.x - a.x) < 0.5 && len > best) {
-      best = len;
-      at = { x: a.x, y: (a.y + b.y) / 2 };
-    }
+/**
+ * Where a shape label sits: just below its source, right of where the edge
+ * leaves it. All edges leaving one node with the same shape (a fan-out, a
+ * skip connection) share one label, so labels never pile up on crossings.
+ */
+export function placeLabels(edges: PlacedEdge[]): void {
+  const seen = new Set<string>();
+  for (const e of edges) {
+    e.labelAt = null;
+    if (!e.label || e.points.length < 2) continue;
+    const key = `${e.src}\u0000${e.label}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const p = e.points[0]!;
+    e.labelAt = { x: p.x + 5, y: p.y + 3, width: e.labelWidth, height: EDGE_LABEL_H };
   }
-  return { x: at.x + 5, y: at.y - EDGE_LABEL_H / 2, width, height: EDGE_LABEL_H };
 }
 
 function fromChain(input: ElkInput, chain: Chain): Layout {
@@ -77,7 +78,7 @@ function fromChain(input: ElkInput, chain: Chain): Layout {
     const box = input.boxes.get(id);
     if (at && box) nodes.push({ id, box, ...at });
   }
-  const edges = input.edges.map((ve) => {
+  const edges: PlacedEdge[] = input.edges.map((ve) => {
     const points = p.edges.get(ve.id) ?? [];
     const mid = p.labelMid.get(ve.id);
     const labelAt = mid && ve.labelWidth > 0 ? { x: mid.x + 5, y: mid.y - EDGE_LABEL_H / 2, width: ve.labelWidth, height: EDGE_LABEL_H } : null;
@@ -112,7 +113,8 @@ export async function layoutGraph(s: Structure, collapsed: ReadonlySet<string>, 
     for (const sec of e?.sections ?? []) {
       points.push(sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint);
     }
-    return { ...ve, points, labelAt: labelPlace(points, ve.labelWidth) };
+    return { ...ve, points, labelAt: null };
   });
+  placeLabels(edges);
   return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: out.width ?? 0, height: out.height ?? 0 };
 }

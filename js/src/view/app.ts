@@ -91,6 +91,15 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((r) => (resolveReady = r));
 
+  let cullFrame = 0;
+  viewport.onChange = () => {
+    if (cullFrame || !graph) return;
+    cullFrame = requestAnimationFrame(() => {
+      cullFrame = 0;
+      graph?.cull(viewport.visibleRect());
+    });
+  };
+
   const interval = (): number => 1000 / (BASE_RATE * (speed > 0 ? speed : 1));
 
   function rebuild(): void {
@@ -147,6 +156,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     const k = clampStep(num(model.get("step"), 0));
     shown.cursor.seek(k);
     graph.applyAll(shown.cursor);
+    graph.cull(viewport.visibleRect());
     refresh(false);
     if (num(model.get("step"), 0) !== k) writeStep(k);
     if (!!model.get("playing") !== playing) setPlaying(!!model.get("playing"), true);
@@ -185,8 +195,10 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     root.dataset.steps = String(tl.steps);
     header.setCounts(tl.paramCounts(k));
     controls.update(k, tl.steps, playing, speed, tl.caption(k));
-    const active = tl.active(k);
-    graph.setActive(k === 0 ? null : active);
+    // A container's exit is not "the batch is here": highlight only what is running.
+    const ev = tl.event(k);
+    const active = ev && (ev.kind !== "exit" || !isContainer(shown.s, ev.node)) ? tl.active(k) : null;
+    graph.setActive(active);
     graph.setSelected(selected || null);
     if (playing && active) {
       const r = graph.rectOf(active);
@@ -351,6 +363,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
       destroyed = true;
       playing = false;
       clearTimeout(timer);
+      cancelAnimationFrame(cullFrame);
       flow?.clear();
       resize?.disconnect();
       viewport.destroy();

@@ -24,6 +24,18 @@ interface NodeEls {
   last: NodeFrame | null;
 }
 
+/** Past this many drawn boxes, what is far off screen leaves the render tree (paint cost grows with it). */
+export const CULL_ABOVE = 300;
+
+interface Cullable {
+  els: SVGElement[];
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  off: boolean;
+}
+
 interface EdgeEls {
   edge: PlacedEdge;
   path: SVGPathElement;
@@ -37,6 +49,7 @@ export class GraphView {
   private readonly nodes = new Map<string, NodeEls>();
   private readonly edges = new Map<string, EdgeEls>();
   private readonly placed = new Map<string, PlacedNode>();
+  private readonly cullables: Cullable[] = [];
   private active: string | null = null;
   private selected: string | null = null;
 
@@ -58,6 +71,44 @@ export class GraphView {
     for (const p of order) this.drawNode(p, p.box.kind === "group" ? groups : boxes);
     for (const n of s.nodes) if (!this.nodes.has(n.id)) this.drawStub(n.id, stubs);
     for (const e of layout.edges) this.drawEdge(e, edgeLayer, labels);
+    if (layout.nodes.length > CULL_ABOVE) this.collectCullables();
+  }
+
+  private collectCullables(): void {
+    for (const p of this.layout.nodes) {
+      const g = this.nodes.get(p.id)?.g;
+      if (g && p.box.kind !== "group") this.cullables.push({ els: [g], x0: p.x, y0: p.y, x1: p.x + p.width + 300, y1: p.y + p.height, off: false });
+    }
+    for (const e of this.edges.values()) {
+      const xs = e.edge.points.map((q) => q.x);
+      const ys = e.edge.points.map((q) => q.y);
+      const els: SVGElement[] = [e.path];
+      if (e.label) els.push(e.label, e.label.previousElementSibling as SVGElement);
+      this.cullables.push({ els, x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs) + 80, y1: Math.max(...ys) + 16, off: false });
+    }
+  }
+
+  /**
+   * Takes what lies far outside the view out of the render tree (big graphs
+   * only). Elements keep their attributes and keep being updated while off.
+   */
+  cull(view: { x: number; y: number; width: number; height: number } | null): void {
+    if (!this.cullables.length || !view) return;
+    const mx = view.width;
+    const my = view.height;
+    const x0 = view.x - mx;
+    const x1 = view.x + view.width + mx;
+    const y0 = view.y - my;
+    const y1 = view.y + view.height + my;
+    for (const c of this.cullables) {
+      const off = c.x1 < x0 || c.x0 > x1 || c.y1 < y0 || c.y0 > y1;
+      if (off === c.off) continue;
+      c.off = off;
+      for (const el of c.els) {
+        if (off) el.setAttribute("display", "none");
+        else el.removeAttribute("display");
+      }
+    }
   }
 
   private baseAttrs(id: string): Record<string, string> {
@@ -124,6 +175,7 @@ export class GraphView {
     const path = svg("path", { class: "lv-edge", d, "marker-end": "url(#lv-arrow)", "data-edge": e.id }, layer);
     let label: SVGTextElement | null = null;
     if (e.label && e.labelAt) {
+      svg("rect", { class: "lv-edge-label-bg", x: r(e.labelAt.x - 1), y: r(e.labelAt.y), width: r(e.labelAt.width + 2), height: e.labelAt.height, rx: 2 }, labels);
       label = svg("text", { class: "lv-edge-label", x: r(e.labelAt.x), y: r(e.labelAt.y + e.labelAt.height - 3) }, labels);
     }
     const srcKind = this.s.byId.get(e.src)?.kind;
@@ -186,7 +238,7 @@ export class GraphView {
   private applyEdge(id: string, c: Cursor): void {
     const els = this.edges.get(id);
     if (!els) return;
-    const flowed = els.edge.traceEdges.some((i) => c.edges[i]);
+    const flowed = els.edge.traceEdges.some((i) => c.edges[i]) || (els.label !== null && this.siblingFlowed(els, c));
     if (els.flowed === flowed) return;
     els.flowed = flowed;
     els.path.classList.toggle("lv-flowed", flowed);
@@ -195,6 +247,14 @@ export class GraphView {
       setSegments(els.label, known ? [{ text: els.edge.label }] : [{ text: "?", unknown: true }]);
       els.label.classList.toggle("lv-flowed", flowed);
     }
+  }
+
+  /** A shared label (one per source and shape) shows the shape once any of its edges has carried it. */
+  private siblingFlowed(els: EdgeEls, c: Cursor): boolean {
+    for (const other of this.edges.values()) {
+      if (other !== els && other.edge.src === els.edge.src && other.edge.label === els.edge.label && other.edge.traceEdges.some((i) => c.edges[i])) return true;
+    }
+    return false;
   }
 
   /** The drawn node that shows a trace node (itself, or the collapsed box around it). */

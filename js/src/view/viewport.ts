@@ -26,6 +26,8 @@ export class Viewport {
   dragged = false;
   private readonly cleanups: Array<() => void> = [];
   private glide = 0;
+  /** Called after every pan/zoom (the graph culls what is off screen). */
+  onChange: (() => void) | null = null;
 
   constructor(host: HTMLElement) {
     this.svg = svg("svg", { class: "lv-svg", width: "100%", height: "100%" }, host);
@@ -101,6 +103,15 @@ export class Viewport {
     this.y = y;
     this.k = k;
     this.group.setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)}) scale(${k.toFixed(4)})`);
+    this.onChange?.();
+  }
+
+  /** The part of the graph on screen, in graph units; null before the widget has a size. */
+  visibleRect(): Rect | null {
+    const w = this.svg.clientWidth;
+    const h = this.svg.clientHeight;
+    if (w < 2 || h < 2) return null;
+    return { x: -this.x / this.k, y: -this.y / this.k, width: w / this.k, height: h / this.k };
   }
 
   /** Moves the picture by (dx, dy) in graph units (keeps a toggled group under the pointer). */
@@ -139,20 +150,23 @@ export class Viewport {
     this.set(x, y, k);
   }
 
-  /** Glides so a box is in view (used while playing, to follow the batch). */
+  /** Glides just enough that a box is in view (used while playing, to follow the batch). */
   reveal(r: Rect): void {
     const rect = this.svg.getBoundingClientRect();
     const left = this.x + r.x * this.k;
     const top = this.y + r.y * this.k;
     const right = left + r.width * this.k;
     const bottom = top + r.height * this.k;
-    const m = 24;
-    if (left >= m && top >= m && right <= rect.width - m && bottom <= rect.height - m) return;
-    const tx = this.x + (rect.width / 2 - (left + right) / 2);
-    const ty = this.y + (rect.height / 2 - (top + bottom) / 2);
-    const fx = right - left > rect.width - 2 * m ? this.x : tx;
-    const fy = bottom - top > rect.height - 2 * m ? this.y - (top - m) : ty;
-    this.glideTo(fx, fy);
+    const m = 8;
+    const lead = Math.min(80, rect.height / 4);
+    let dx = 0;
+    let dy = 0;
+    if (bottom > rect.height - m) dy = rect.height - m - lead - bottom;
+    else if (top < m) dy = m + lead - top;
+    if (right > rect.width - m) dx = rect.width - m - right;
+    else if (left < m) dx = m - left;
+    if (r.height * this.k > rect.height - 2 * m) dy = m - top;
+    if (dx || dy) this.glideTo(this.x + dx, this.y + dy);
   }
 
   private glideTo(x: number, y: number): void {
