@@ -60,10 +60,13 @@ def page(state: dict[str, Any], esm: str, css: str, *, title: str = "lazyviz") -
 def _source(asset: object) -> str:
     """The text of ``_esm``/``_css``: a Path, the text itself, or anywidget's FileContents.
 
-    (anywidget turns a class's ``Path`` into a FileContents whose ``str`` is the text.)
+    anywidget turns a class's ``Path`` into a FileContents whose ``str`` is the
+    text as it was at import; the file itself is read when it can be found, so
+    a page exported after a rebuild of the bundle carries the new one.
     """
-    if isinstance(asset, Path):
-        return asset.read_text(encoding="utf-8")
+    path = asset if isinstance(asset, Path) else getattr(asset, "_path", None)
+    if isinstance(path, Path) and path.is_file():
+        return path.read_text(encoding="utf-8")
     return str(asset)
 
 

@@ -16,6 +16,7 @@ import lazyviz
 from lazyviz import export
 from lazyviz.cli import main
 from lazyviz.models import DEMOS, demo, mlp
+from lazyviz.widget import STATIC
 
 HOSTILE = "</script><script>alert(1)</script><!--<script><img src=x onerror=alert(2)>&amp;"
 
@@ -90,8 +91,8 @@ def test_the_bundle_and_css_are_inline(tmp_path: Path) -> None:
     w = lazyviz.LazyViz(mlp())
     text = w.to_html(tmp_path / "p.html").read_text()
     esm = json.loads(_blocks(text)["lazyviz-esm"])
-    assert esm == str(lazyviz.LazyViz._esm)
-    css = str(lazyviz.LazyViz._css).replace("</", "<\\/")
+    assert esm == (STATIC / "widget.js").read_text()
+    css = (STATIC / "widget.css").read_text().replace("</", "<\\/")
     assert css in text
 
 
