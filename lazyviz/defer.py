@@ -232,7 +232,10 @@ def _apply(
     filled = spec.fill(module, name, _qualify(mark.prefix, name), param)
     mark.done.add(name)
     # A plain init leaves 1-D parameters that are neither biases nor scales as PyTorch made them.
-    record_init(module, name, spec.label if filled else "default")
+    # The event carries the init's label (SPEC: "init": <label>) and, where the Gluon
+    # rule filled something else (zeros for a bias), what the parameter really got.
+    got = spec.applied_label(module, name, param.dim()) if filled else "default"
+    record_init(module, name, spec.label, fill=got)
 
 
 def _qualify(prefix: str, name: str) -> str:

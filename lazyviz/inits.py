@@ -377,6 +377,19 @@ class Init:
                 return False
         return True
 
+    def applied_label(self, module: nn.Module, name: str, ndim: int) -> str:
+        """What :meth:`fill` actually put in ``module.<name>``, as a learner should read it.
+
+        A plain init fills biases with zeros and normalization scales with ones
+        (the Gluon rule), so those say ``zeros`` / ``ones``, not the init's label.
+        """
+        if self.initializer is not None:
+            return self.label
+        role = param_role(module, name, ndim)
+        if self.is_default or role == "other":
+            return "default"
+        return {"bias": "zeros", "scale": "ones"}.get(role, self.label)
+
     # ---------------------------------------------------------------- the law
     def law(self, module: nn.Module, name: str, shape: Sequence[int], parent: Any = None) -> Any:
         """The :class:`Law` of ``module.<name>`` with this init, or None (no closed form).

@@ -282,14 +282,15 @@ class Recorder:
         node.lazy = True
         self.emit("materialize", node, param=name, shape=list(param.shape))
 
-    def on_init(self, module: nn.Module, param: str, label: str) -> None:
+    def on_init(self, module: nn.Module, param: str, label: str, fill: str | None = None) -> None:
         node = self.nodes.get(id(module))
         if node is None:
             return
         frame = next((f for f in reversed(self.stack) if f.module is module), None)
         if frame is not None:  # its materialize event comes first
             self.check_materialized(frame)
-        self.emit("init", node, param=param, init=label)
+        extra = {"fill": fill} if fill is not None and fill != label else {}
+        self.emit("init", node, param=param, init=label, **extra)
 
     # ---------------------------------------------------------- operations
     def on_op(self, func: Callable, args: tuple, kwargs: dict, result: Any) -> None:

@@ -26,11 +26,23 @@ def render_table(trace: Trace) -> str:
 def _title(trace: Trace) -> str:
     ins = ", ".join(format_shape(i["shape"]) for i in trace.inputs) or "no input"
     outs = ", ".join(format_shape(o["shape"]) for o in trace.outputs)
-    known = sum(p.numel or 0 for n in trace.nodes.values() for p in n.params if not p.shared_with)
+    known = _known_params(trace)
     pending = sum(1 for n in trace.nodes.values() for p in n.params if p.shape is None)
     title = f"{trace.model}  in {ins}" + (f"  out {outs}" if outs else "")
     title += f"  params {known:,} known"
     return title + (f" + {pending} pending" if pending else "")
+
+
+def _known_params(trace: Trace) -> int:
+    """Parameter entries whose shape is known, a tied tensor counted once."""
+    total, seen = 0, set()
+    for node in trace.nodes.values():
+        for p in node.params:
+            name = f"{node.path}.{p.name}" if node.path else p.name
+            seen.add(name)
+            if p.shared_with is None or p.shared_with not in seen:
+                total += p.numel or 0
+    return total
 
 
 def _row(node: Node) -> tuple[str, str, str, str]:

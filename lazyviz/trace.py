@@ -156,11 +156,13 @@ def _clone_inputs(obj: Any) -> Any:
     return obj
 
 
-def record_init(module: nn.Module, param: str, label: str) -> None:
+def record_init(module: nn.Module, param: str, label: str, *, fill: str | None = None) -> None:
     """Tell every active recorder that ``module.<param>`` was just initialized with ``label``.
 
     Called by :func:`lazyviz.defer_init` so the application shows up as an
-    ``init`` event in traces and watched widgets.
+    ``init`` event in traces and watched widgets. ``fill`` says what the
+    parameter really got when that is not the init itself (``"zeros"`` for a
+    bias under a plain init).
     """
     for recorder in Recorder.active():
-        recorder.on_init(module, param, label)
+        recorder.on_init(module, param, label, fill=fill)

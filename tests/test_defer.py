@@ -197,3 +197,13 @@ def test_bad_arguments() -> None:
         lazyviz.defer_init(mlp(), "glorot")
     with pytest.raises(ValueError, match="val"):
         lazyviz.defer_init(mlp(), "constant")
+
+
+def test_init_events_say_what_a_bias_really_got() -> None:
+    net = mlp()
+    lazyviz.defer_init(net, "normal(std=0.01)")
+    events = [e for e in lazyviz.trace(net, X).to_dict()["events"] if e["kind"] == "init"]
+    assert [(e["param"], e["init"], e.get("fill")) for e in events[:2]] == [
+        ("weight", "normal(std=0.01)", None),
+        ("bias", "normal(std=0.01)", "zeros"),
+    ]

@@ -36,3 +36,10 @@ def test_ops_and_nesting_appear() -> None:
 def test_repr_is_short() -> None:
     t = lazyviz.trace(mlp(), torch.rand(2, 20))
     assert repr(t) == "<lazyviz.Trace of Sequential: 6 nodes, 12 events>"
+
+
+def test_tied_weights_are_counted_once() -> None:
+    a, b = nn.Linear(8, 8), nn.Linear(8, 8)
+    b.weight = a.weight
+    text = str(lazyviz.trace(nn.Sequential(a, nn.Tanh(), b), torch.rand(2, 8)))
+    assert "params 80 known" in text.splitlines()[0]  # 64 shared + 8 + 8 biases
