@@ -182,3 +182,20 @@ describe("big models", () => {
     expect(tl.trace.events.filter((e) => e.kind === "enter" && e.node === relu.id)).toHaveLength(3);
   });
 });
+
+describe("stops of step and play", async () => {
+  const { nextStop } = await import("../src/stops");
+  // events 3..6 happen inside collapsed box "B"
+  const boxAt = (k: number): string | null => (k >= 3 && k <= 6 ? "B" : null);
+  it("moves one event at a time outside folded boxes", () => {
+    expect(nextStop(10, 0, 1, boxAt)).toBe(1);
+    expect(nextStop(10, 8, -1, boxAt)).toBe(7);
+    expect(nextStop(10, 10, 1, boxAt)).toBe(10);
+    expect(nextStop(10, 0, -1, boxAt)).toBe(0);
+  });
+  it("passes a run of folded events as one step, both ways", () => {
+    expect(nextStop(10, 2, 1, boxAt)).toBe(6);
+    expect(nextStop(10, 6, -1, boxAt)).toBe(2);
+    expect(nextStop(10, 7, -1, boxAt)).toBe(6);
+  });
+});

@@ -6,6 +6,7 @@
 import { currentTrace, type Trace, type WidgetModel } from "../model";
 import { buildStructure, isContainer, type Structure } from "../structure";
 import { Timeline, type Cursor } from "../timeline";
+import { nextStop as stopAfter } from "../stops";
 import { layoutGraph, type Layout } from "../layout/elk";
 import { canvasMeasurer, type Measurer } from "../layout/measure";
 import { defaultCollapsed, isRootModule, reveal } from "../layout/visible";
@@ -56,10 +57,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
       setPlaying(false);
       seek(k);
     },
-    step: (d) => {
-      setPlaying(false);
-      seek((shown?.cursor.step ?? 0) + d, d > 0);
-    },
+    step: (d) => controlsStep(d),
     togglePlay: () => setPlaying(!playing),
     speed: (x) => {
       speed = x;
@@ -102,9 +100,15 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
 
   const interval = (): number => 1000 / (BASE_RATE * (speed > 0 ? speed : 1));
 
+  let shownRuns: unknown = null;
+  let shownIndex = -1;
+
   function rebuild(): void {
-    const { trace, index } = currentTrace(model.get("runs"), model.get("run"));
-    if (shown && shown.trace === trace) return;
+    const runs = model.get("runs");
+    const { trace, index } = currentTrace(runs, model.get("run"));
+    if (shown && runs === shownRuns && index === shownIndex) return;
+    shownRuns = runs;
+    shownIndex = index;
     const s = buildStructure(trace);
     const tl = new Timeline(s);
     const collapsed = defaultCollapsed(s);
@@ -152,7 +156,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     graph = new GraphView(out, shown.s, shown.tl.animated);
     flow = new Flow(graph.content);
     viewport.group.appendChild(graph.content);
-    viewport.setContent({ x: 0, y: 0, width: out.width, height: out.height });
+    viewport.setContent(graph.bounds());
     const k = clampStep(num(model.get("step"), 0));
     shown.cursor.seek(k);
     graph.applyAll(shown.cursor);
@@ -182,12 +186,12 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     if (travel && target === from + 1 && flow) {
       flow.launch(graph.drawnEdges(shown.tl.travel(target)), Math.min(600, interval() * 0.9));
     }
-    refresh(selected !== "" && touched.nodes.has(selected));
+    refresh(selected !== "" && touched.nodes.has(selected), target !== from);
     if (!fromModel) writeStep(target);
   }
 
   /** Header, controls, caption, root attributes and highlight for the cursor's step. */
-  function refresh(detailsToo: boolean): void {
+  function refresh(detailsToo: boolean, moved = false): void {
     if (!shown || !graph) return;
     const k = shown.cursor.step;
     const tl = shown.tl;
@@ -200,7 +204,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     const active = ev && (ev.kind !== "exit" || !isContainer(shown.s, ev.node)) ? tl.active(k) : null;
     graph.setActive(active);
     graph.setSelected(selected || null);
-    if (playing && active) {
+    if (active && moved) {
       const r = graph.rectOf(active);
       if (r) viewport.reveal(r);
     }
@@ -259,13 +263,25 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     refresh(false);
   }
 
+  /** The collapsed box an event happens in, or null when its node is drawn. */
+  function foldedIn(k: number): string | null {
+    if (!shown || !graph || k < 1 || k > shown.tl.steps) return null;
+    const ev = shown.tl.event(k);
+    if (!ev || ev.kind === "error" || !graph.hidden(ev.node)) return null;
+    return graph.standIn(ev.node);
+  }
+
+  function nextStop(k: number, dir: number): number {
+    return shown ? stopAfter(shown.tl.steps, k, dir, foldedIn) : k;
+  }
+
   function tick(): void {
     if (!playing || !shown || destroyed) return;
     if (shown.cursor.step >= shown.tl.steps) {
       setPlaying(false);
       return;
     }
-    seek(shown.cursor.step + 1, true);
+    seek(nextStop(shown.cursor.step, 1), true);
     if (shown.cursor.step >= shown.tl.steps) setPlaying(false);
     else timer = setTimeout(tick, interval());
   }
@@ -308,7 +324,8 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   };
   const controlsStep = (d: number): void => {
     setPlaying(false);
-    seek((shown?.cursor.step ?? 0) + d, d > 0);
+    const k = shown?.cursor.step ?? 0;
+    seek(nextStop(k, d), d > 0);
   };
   const controlsSeek = (k: number): void => {
     setPlaying(false);

@@ -23,6 +23,7 @@ export class Details {
 
   showLegend(animated: boolean): void {
     clear(this.el);
+    this.el.classList.add("lv-empty");
     html("div", { class: "lv-d-title" }, this.el, "How to read this");
     const items: Array<[string, string]> = [
       ["unresolved", "shape not known yet: ? in italics"],
@@ -52,6 +53,7 @@ export class Details {
 
   show(s: Structure, n: TraceNode, f: NodeFrame | undefined, collapsed: boolean, hist: ParamHistograms | undefined): void {
     clear(this.el);
+    this.el.classList.remove("lv-empty");
     const top = html("div", { class: "lv-d-head" }, this.el);
     html("div", { class: "lv-d-title" }, top, n.type);
     const close = html("button", { type: "button", class: "lv-btn lv-close", title: "Close", "aria-label": "Close details" }, top, "×");

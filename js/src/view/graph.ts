@@ -83,7 +83,7 @@ export class GraphView {
       const xs = e.edge.points.map((q) => q.x);
       const ys = e.edge.points.map((q) => q.y);
       const els: SVGElement[] = [e.path];
-      if (e.label) els.push(e.label, e.label.previousElementSibling as SVGElement);
+      if (e.label) els.push(e.label);
       this.cullables.push({ els, x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs) + 80, y1: Math.max(...ys) + 16, off: false });
     }
   }
@@ -175,7 +175,6 @@ export class GraphView {
     const path = svg("path", { class: "lv-edge", d, "marker-end": "url(#lv-arrow)", "data-edge": e.id }, layer);
     let label: SVGTextElement | null = null;
     if (e.label && e.labelAt) {
-      svg("rect", { class: "lv-edge-label-bg", x: r(e.labelAt.x - 1), y: r(e.labelAt.y), width: r(e.labelAt.width + 2), height: e.labelAt.height, rx: 2 }, labels);
       label = svg("text", { class: "lv-edge-label", x: r(e.labelAt.x), y: r(e.labelAt.y + e.labelAt.height - 3) }, labels);
     }
     const srcKind = this.s.byId.get(e.src)?.kind;
@@ -228,7 +227,7 @@ export class GraphView {
           const ts = svg("tspan", { x: 8, dy: i === 0 ? 0 : 14 }, els.callout!);
           ts.textContent = line;
         });
-        const w = Math.max(...lines.map((l) => l.length)) * 6.4 + 16;
+        const w = Math.max(...lines.map((l) => l.length)) * 7 + 16;
         els.calloutBox.setAttribute("width", String(r(w)));
         els.calloutBox.setAttribute("height", String(lines.length * 14 + 10));
       }
@@ -255,6 +254,21 @@ export class GraphView {
       if (other !== els && other.edge.src === els.edge.src && other.edge.label === els.edge.label && other.edge.traceEdges.some((i) => c.edges[i])) return true;
     }
     return false;
+  }
+
+  /** The drawing's extent, including room for the failing node's message to its right. */
+  bounds(): { x: number; y: number; width: number; height: number } {
+    let width = this.layout.width;
+    const err = this.s.trace.error;
+    const at = err ? this.rectOf(err.node) : null;
+    if (at) width = Math.max(width, at.x + at.width + 10 + 300);
+    return { x: 0, y: 0, width, height: this.layout.height };
+  }
+
+  /** Whether a trace node is folded inside a collapsed box (its events show on that box). */
+  hidden(id: string): boolean {
+    const drawn = this.standIn(id);
+    return drawn !== null && drawn !== id;
   }
 
   /** The drawn node that shows a trace node (itself, or the collapsed box around it). */
