@@ -202,6 +202,8 @@ class Simulation {
   private changes: Change[] = [];
   private edgeFlips: number[] = [];
   private readonly totals: Counts = { known: 0, pending: 0 };
+  /** container id -> how many of its direct children are unresolved (O(1) container states). */
+  private readonly unresolvedKids = new Map<string, number>();
 
   constructor(
     private readonly s: Structure,
@@ -235,7 +237,10 @@ class Simulation {
     }
     // Containers take their state from their children: settle bottom-up.
     const byDepth = [...this.s.nodes].sort((a, b) => (this.s.depth.get(b.id) ?? 0) - (this.s.depth.get(a.id) ?? 0));
-    for (const n of byDepth) if (isContainer(this.s, n.id)) this.frames.set(n.id, this.withState(n, this.frames.get(n.id)!));
+    for (const n of byDepth) {
+      if (isContainer(this.s, n.id)) this.frames.set(n.id, this.withState(n, this.frames.get(n.id)!));
+      this.countKid(n.id, this.frames.get(n.id)!.state, 1);
+    }
     for (const [id, f] of this.frames) tl.setStart(id, f);
     tl.record(0, { changes: [], edges: [], travel: [], active: null, counts: this.count(), caption: introCaption(this.s, this.count(), this.animated) });
 
@@ -279,7 +284,7 @@ class Simulation {
     else if (this.exited.has(n.id)) state = "resolved";
     else {
       const own = f.params.some((p) => !isKnown(p));
-      const kids = (this.s.children.get(n.id) ?? []).some((c) => this.frames.get(c)?.state === "unresolved");
+      const kids = (this.unresolvedKids.get(n.id) ?? 0) > 0;
       state = own || kids ? "unresolved" : "resolved";
     }
     return state === f.state ? f : { ...f, state };
@@ -302,12 +307,22 @@ class Simulation {
 
   private commit(id: string, before: NodeFrame, after: NodeFrame): void {
     if (before === after) return;
+    if (before.state !== after.state) {
+      this.countKid(id, before.state, -1);
+      this.countKid(id, after.state, 1);
+    }
     if (before.params !== after.params) {
       this.tally(id, before.params, -1);
       this.tally(id, after.params, 1);
     }
     this.frames.set(id, after);
     this.changes.push({ id, before, after });
+  }
+
+  private countKid(id: string, state: NodeState, sign: 1 | -1): void {
+    const p = this.s.parentOf.get(id);
+    if (p == null || state !== "unresolved") return;
+    this.unresolvedKids.set(p, (this.unresolvedKids.get(p) ?? 0) + sign);
   }
 
   private flow(e: number, k: number): void {
