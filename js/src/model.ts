@@ -73,6 +73,8 @@ export interface InitEvent {
   node: string;
   param: string;
   init: string;
+  /** What a bias or norm scale really got under a weight init (`"zeros"`, `"ones"`). */
+  fill?: string;
 }
 export interface ErrorEvent {
   seq?: number;

@@ -10,8 +10,9 @@ import type { Counts, NodeFrame } from "./timeline";
 export interface CaptionContext {
   frames: ReadonlyMap<string, NodeFrame>;
   counts: Counts;
-  /** The event after this one, if any (to tell whether an `init` follows a `materialize`). */
-  next: TraceEvent | undefined;
+  /** All events and this one's index (to tell whether an `init` follows a `materialize`). */
+  events: readonly TraceEvent[];
+  index: number;
   last: boolean;
 }
 
@@ -126,7 +127,15 @@ export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): s
     case "materialize": {
       const p = n.params.find((q) => q.name === ev.param);
       const before = p?.shape_before;
-      const initNext = ctx.next?.kind === "init" && ctx.next.node === ev.node && ctx.next.param === ev.param;
+      let initNext = false;
+      for (let i = ctx.index + 1; i < ctx.events.length; i++) {
+        const e = ctx.events[i]!;
+        if (e.node === ev.node && e.kind === "exit") break;
+        if (e.kind === "init" && e.node === ev.node && e.param === ev.param) {
+          initNext = true;
+          break;
+        }
+      }
       const how = initNext ? "" : ` and was initialized (${defaultInit(n, s, ev.param, ev.shape, frame)})`;
       if (before == null) return `${label} created a new parameter ${ev.param} ${shapeText(ev.shape)} during its forward${how}.`;
       if (isKnown(before)) return `${label}: its ${ev.param} ${shapeText(ev.shape)} was allocated${how}.`;
@@ -138,7 +147,8 @@ export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): s
       const i = n.params.findIndex((q) => q.name === ev.param);
       const shape = i >= 0 && frame ? frame.params[i] : null;
       const qn = n.path ? `${n.path}.${ev.param}` : ev.param;
-      return `init ${qn} ${shapeText(shape)} with ${ev.init}: the deferred initializer fills it the moment its shape is known.`;
+      const fill = typeof ev.fill === "string" && ev.fill ? ` (as a ${ev.param}, it gets ${ev.fill})` : "";
+      return `init ${qn} ${shapeText(shape)} with ${ev.init}${fill}: the deferred initializer fills it the moment its shape is known.`;
     }
     case "exit": {
       const out = shapesText(ev.shapes ?? n.output_shapes);

@@ -256,7 +256,7 @@ class Simulation {
         travel,
         active: this.s.byId.has(ev.node) ? ev.node : null,
         counts,
-        caption: captionFor(this.s, ev, { frames: this.frames, counts, next: this.s.trace.events[k], last: k === this.s.trace.events.length }),
+        caption: captionFor(this.s, ev, { frames: this.frames, counts, events: this.s.trace.events, index: i, last: k === this.s.trace.events.length }),
       });
     });
   }

@@ -199,3 +199,17 @@ describe("stops of step and play", async () => {
     expect(nextStop(10, 7, -1, boxAt)).toBe(6);
   });
 });
+
+describe("init events after both materializes (defer_init's real order)", () => {
+  it("leaves the default-init words out when an init follows later in the call", () => {
+    const t = fixture("mlp");
+    const ev = t.events;
+    const i = ev.findIndex((e) => e.kind === "exit" && e.node === "n1");
+    ev.splice(i, 0, { kind: "init", node: "n1", param: "weight", init: "xavier_uniform" }, { kind: "init", node: "n1", param: "bias", init: "xavier_uniform", fill: "zeros" });
+    const tl = new Timeline(t);
+    expect(tl.caption(3)).toBe("0 · LazyLinear: in_features = 20, so its weight (256, ?) became (256, 20).");
+    expect(tl.caption(i + 2)).toBe(
+      "init 0.bias (256,) with xavier_uniform (as a bias, it gets zeros): the deferred initializer fills it the moment its shape is known.",
+    );
+  });
+});
