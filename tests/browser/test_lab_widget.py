@@ -32,6 +32,7 @@ CELLS = [
     "w = lazyviz.LazyViz(net, X)\nw",
     "w.speed = 8.0\nw.playing = True",
     "print('position', w.step, w.steps, w.playing, type(net[0].weight).__name__)",
+    "w.feed(torch.rand(2, 30))\nw.step = w.steps",
 ]
 
 
@@ -162,6 +163,13 @@ def test_lab_displays_plays_and_syncs_the_widget(lab: str, chromium: Browser) ->
         # The front end wrote step and playing back to the kernel; the user's net stayed lazy.
         page.get_by_text(f"position {steps} {steps} False UninitializedParameter").wait_for(
             timeout=60_000
+        )
+
+        _run_cell(page, 3)  # a batch that no longer fits: the first layer turns red
+        page.wait_for_selector(
+            '.jp-OutputArea .lazyviz [data-path="0"][data-state="error"]',
+            state="attached",
+            timeout=60_000,
         )
     finally:
         context.close()

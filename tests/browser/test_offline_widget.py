@@ -186,3 +186,33 @@ def test_every_demo_page_plays_to_the_end_offline(
     assert set(states.values()) <= {"resolved", "unresolved"}
     assert "error" not in states.values()
     view.log.assert_clean()
+
+
+def test_the_play_button_plays_and_writes_the_position_to_the_model(pages, open_offline) -> None:
+    path, record = pages["mlp"]
+    view = open_offline(path)
+    view.set("speed", 64.0)
+    view.page.get_by_role("button", name="Play (space)").click()
+    view.page.wait_for_function(
+        "() => { const r = document.querySelector('.lazyviz');"
+        " return r.dataset.step === r.dataset.steps; }",
+        timeout=60_000,
+    )
+    # What the kernel would receive in a notebook: the position and the stop at the end.
+    model = "k => window.lazyvizModel.get(k)"
+    assert view.page.evaluate(model, "step") == len(record["events"])
+    assert view.page.evaluate(model, "playing") is False
+    view.log.assert_clean()
+
+
+def test_keyboard_moves_the_position(pages, open_offline) -> None:
+    path, record = pages["mlp"]
+    view = open_offline(path)
+    n = len(record["events"])
+    view.root().focus()
+    for key, expected in (("End", n), ("ArrowLeft", n - 1), ("Home", 0), ("ArrowRight", 1)):
+        view.page.keyboard.press(key)
+        view.page.wait_for_function(
+            "k => document.querySelector('.lazyviz').dataset.step === String(k)", arg=expected
+        )
+    view.log.assert_clean()
