@@ -56,8 +56,10 @@ def _demo(name: str, out: Path) -> int:
     from lazyviz.widget import LazyViz
 
     model, batch = demo(name)
+    widget = LazyViz(model, batch)
+    widget.height = 640  # a page, not a notebook cell: room for deeper graphs
     try:
-        written = LazyViz(model, batch).to_html(out)
+        written = widget.to_html(out)
     except OSError as exc:
         print(f"lazyviz demo: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
