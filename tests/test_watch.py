@@ -123,5 +123,5 @@ def test_feed_runs_the_watched_model_and_shows_its_error() -> None:
 
 
 def test_watch_rejects_what_is_not_a_module() -> None:
-    with pytest.raises(TypeError, match="torch.nn.Module"):
+    with pytest.raises(TypeError, match=r"torch\.nn\.Module"):
         lazyviz.watch("net")  # type: ignore[arg-type]
