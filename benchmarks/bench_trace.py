@@ -16,31 +16,36 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-import models  # noqa: E402
+import models
 
-import lazyviz  # noqa: E402
-from lazyviz.copying import private_copy  # noqa: E402
-
-
-def median_time(setup: Callable[[], object], run: Callable[[object], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        state = setup()
-        start = time.perf_counter()
-        run(state)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+import lazyviz
+from lazyviz.copying import private_copy
+from lazyviz.shapes import is_uninitialized
 
 
-def bench(name: str, build: Callable, repeat: int) -> dict[str, float]:
+def timed(setup: Callable[[], object], run: Callable[[object], object]) -> float:
+    state = setup()
+    start = time.perf_counter()
+    run(state)
+    return time.perf_counter() - start
+
+
+def bench(build: Callable, repeat: int) -> dict[str, float]:
+    """Median time of each contender, as a ratio to the baseline's.
+
+    The contenders take turns within every repetition, so a noisy neighbour
+    slows all of them alike instead of whichever happened to run then.
+    """
     model, inputs = build()
-    lazy = any(lazyviz.shapes.is_uninitialized(p) for p in model.parameters())
+    lazy = any(is_uninitialized(p) for p in model.parameters())
 
     def fresh() -> torch.nn.Module:
+        # a lazy model's forward materializes it: every run starts from a new copy
         return private_copy(model) if lazy else model
 
     def forward(m: torch.nn.Module) -> None:
@@ -57,20 +62,27 @@ def bench(name: str, build: Callable, repeat: int) -> dict[str, float]:
 
         torchview.draw_graph(m, input_data=list(inputs), save_graph=False)
 
-    forward(fresh())  # warm-up: first calls pay one-off costs
-    lazyviz.trace(model, *inputs)
-    row = {"baseline_ms": 1000 * median_time(fresh, forward, repeat)}
-    row["trace"] = median_time(lambda: model, lambda m: lazyviz.trace(m, *inputs), repeat)
-    row["torchinfo"] = median_time(fresh, torchinfo_run, repeat)
-    row["torchview"] = median_time(fresh, torchview_run, repeat)
-    for key in ("trace", "torchinfo", "torchview"):
-        row[key] = row[key] * 1000 / row["baseline_ms"]
+    contenders: dict[str, tuple[Callable[[], object], Callable[[Any], object]]] = {
+        "baseline": (fresh, forward),
+        "trace": (lambda: model, lambda m: lazyviz.trace(m, *inputs)),
+        "torchinfo": (fresh, torchinfo_run),
+        "torchview": (fresh, torchview_run),
+    }
+    for setup, run in contenders.values():  # warm-up: first calls pay one-off costs
+        timed(setup, run)
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(repeat):
+        for name, (setup, run) in contenders.items():
+            times[name].append(timed(setup, run))
+    base = statistics.median(times["baseline"])
+    row = {name: statistics.median(t) / base for name, t in times.items()}
+    row["baseline_ms"] = 1000 * base
     return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--only", choices=["resnet50", "transformer", "lazy_mlp"])
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
@@ -84,7 +96,7 @@ def main() -> None:
     for name, build in cases.items():
         if args.only and name != args.only:
             continue
-        r = bench(name, build, args.repeat)
+        r = bench(build, args.repeat)
         print(
             f"{name:<12} {r['baseline_ms']:>8.1f}ms {r['trace']:>6.2f}x "
             f"{r['torchinfo']:>9.2f}x {r['torchview']:>9.2f}x"
