@@ -25,7 +25,7 @@ from lazyviz.flatten import call_tensors, iter_tensors
 from lazyviz.graph import Node, Param, Trace
 from lazyviz.ops import is_inplace, op_name, passes_through, raw_name, written_tensors
 from lazyviz.shapes import is_uninitialized
-from lazyviz.structure import param_owners, qualified, shared_with
+from lazyviz.structure import param_owners, qualified, sequential_edges, shared_with
 
 
 class Producers:
@@ -376,6 +376,7 @@ class Recorder:
         self._late_materialized()
         self._refresh_sharing()
         self._prune_dead_ops()
+        self._unreached_chain()
         root = self.nodes[id(self.model)]
         node = self.failed.get(id(exc), root)
         if node.error is None:
@@ -387,6 +388,19 @@ class Recorder:
             "message": str(exc),
         }
         self.emit("error", node, path=node.path, type=type(exc).__name__, message=str(exc))
+
+    def _unreached_chain(self) -> None:
+        """After a failure, keep the modules the batch never reached in their known order.
+
+        The data stopped, so no tensor carries an edge past the failing node;
+        the chains of ``nn.Sequential`` are known without running and say where
+        the data would have gone.
+        """
+        node_ids = {key: node.id for key, node in self.nodes.items()}
+        for src, dst in sequential_edges(self.model, node_ids):
+            if self.trace.nodes[dst].calls == 0 and (src, dst) not in self.edge_set:
+                self.edge_set.add((src, dst))
+                self.trace.edges.append((src, dst))
 
     def _prune_dead_ops(self) -> None:
         """Drop operations whose result reached no module and no output (``x.sum() > 0`` tests)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 
 import torch
 from torch import nn
@@ -30,7 +31,7 @@ def build_structure(
         result.nodes[f"in{i}"] = input_node(i, where, tensor)
     module_nodes(model, result)
     if with_edges:
-        result.edges.extend(sequential_edges(model, result))
+        result.edges.extend(sequential_edges(model))
     return result
 
 
@@ -101,9 +102,16 @@ def dtype_name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
 
-def sequential_edges(model: nn.Module, result: Trace) -> list[tuple[str, str]]:
-    """Edges known without running: consecutive children of every ``nn.Sequential``."""
-    ids = {id(m): f"n{i}" for i, (_, m) in enumerate(model.named_modules())}
+def sequential_edges(
+    model: nn.Module, node_ids: Mapping[int, str] | None = None
+) -> list[tuple[str, str]]:
+    """Edges known without running: consecutive children of every ``nn.Sequential``.
+
+    ``node_ids`` maps ``id(module)`` to its node id; by default the ids
+    :func:`build_structure` gives (``n<k>`` in ``named_modules()`` order).
+    """
+    if node_ids is None:
+        node_ids = {id(m): f"n{i}" for i, (_, m) in enumerate(model.named_modules())}
     edges: list[tuple[str, str]] = []
     for module in model.modules():
         if not isinstance(module, nn.Sequential):
@@ -111,8 +119,11 @@ def sequential_edges(model: nn.Module, result: Trace) -> list[tuple[str, str]]:
         children = list(module.children())
         for a, b in itertools.pairwise(children):
             src, dst = _end(a, last=True), _end(b, last=False)
-            if src is not None and dst is not None and (ids[id(src)], ids[id(dst)]) not in edges:
-                edges.append((ids[id(src)], ids[id(dst)]))
+            if src is None or dst is None or id(src) not in node_ids or id(dst) not in node_ids:
+                continue
+            edge = (node_ids[id(src)], node_ids[id(dst)])
+            if edge not in edges:
+                edges.append(edge)
     return edges
 
 

@@ -48,6 +48,12 @@ def test_changed_input_size_after_inplace_materialization() -> None:
     assert t.error["message"] == pytorch_message(model, torch.rand(2, 30))[1]
     kinds = [e["kind"] for e in t.to_dict()["events"]]
     assert kinds == ["enter", "enter", "error"]
+    # the layers the batch never reached keep their known order for drawing
+    assert t.to_dict()["edges"] == [
+        {"src": "in0", "dst": "n1"},
+        {"src": "n1", "dst": "n2"},
+        {"src": "n2", "dst": "n3"},
+    ]
 
 
 def test_failure_in_an_operation_is_put_on_its_module() -> None:
