@@ -54,7 +54,7 @@ class LazyViz(anywidget.AnyWidget):
     >>> net = nn.Sequential(nn.LazyLinear(256), nn.ReLU(), nn.LazyLinear(10))
     >>> w = LazyViz(net, torch.rand(2, 20))  # doctest: +SKIP
     >>> w.playing = True                      # doctest: +SKIP
-    >>> w.feed(torch.rand(2, 30))             # now fails on layer 2: shown in red  # doctest: +SKIP
+    >>> w.feed(torch.rand(2, 30))             # now fails on layer 0: shown in red  # doctest: +SKIP
     """
 
     _esm = STATIC / "widget.js"
@@ -95,7 +95,9 @@ class LazyViz(anywidget.AnyWidget):
         self._session = Session(model, inplace=inplace)
         batch = bool(args or kwargs)
         first = self._session.run(args, kwargs) if batch else self._session.structure()
-        super().__init__(runs=[first.to_dict()])
+        record = first.to_dict()
+        hists = _histograms(model, args, kwargs, record) if batch else {}
+        super().__init__(runs=[record], histograms=hists)
 
     def feed(self, *args: Any, **kwargs: Any) -> LazyViz:
         """Run another batch through the widget's model and show it from step 0.
@@ -175,6 +177,26 @@ class LazyViz(anywidget.AnyWidget):
         if not self.runs:
             return 0
         return len(self.runs[self.run].get("events", []))
+
+
+HISTOGRAM_LIMIT = 4_000_000
+"""Largest model (in parameter entries) whose per-initializer histograms are computed up front.
+
+Above it the details panel shows shapes only; ``lazyviz.compare_inits`` does the
+same comparison on demand, sampling large parameters."""
+
+
+def _histograms(
+    model: nn.Module, args: tuple, kwargs: dict[str, Any], record: dict[str, Any]
+) -> dict[str, Any]:
+    """What each default initializer draws for every parameter, for the details panel."""
+    known = sum(p["numel"] or 0 for n in record["nodes"] for p in n["params"])
+    if record["error"] is not None or not 0 < known <= HISTOGRAM_LIMIT:
+        return {}
+    from lazyviz.compare import DEFAULT_INITS, compare_data, histograms_by_node
+
+    data, _ = compare_data(model, args, kwargs, inits=DEFAULT_INITS, seed=0)
+    return histograms_by_node(data)
 
 
 def _check_keywords(kwargs: dict[str, Any]) -> None:

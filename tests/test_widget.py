@@ -158,7 +158,7 @@ def test_the_synced_state_is_the_documented_traits() -> None:
     state = w.get_state()
     for name in ("runs", "run", "step", "playing", "speed", "selected", "histograms", "height"):
         assert name in state, name
-    assert state["histograms"] == {}
+    assert set(state["histograms"]) == {"n1", "n3"}  # the nodes with parameters
     assert isinstance(state["height"], int) and state["height"] > 0
 
 
@@ -225,3 +225,14 @@ def test_a_model_input_that_shares_a_trait_name_is_still_an_input() -> None:
     w = lazyviz.LazyViz(Steps(), step=torch.rand(1, 3))
     assert w.step == 0
     assert w.to_dict()["inputs"][0]["shape"] == [1, 3]
+
+
+def test_histograms_per_node_for_the_default_initializers() -> None:
+    from lazyviz.compare import DEFAULT_INITS
+
+    w = lazyviz.LazyViz(mlp(), torch.rand(2, 20))
+    assert set(w.histograms) == {"n1", "n3"}  # the two LazyLinear nodes
+    weight = w.histograms["n1"]["weight"]
+    assert list(weight) == list(DEFAULT_INITS)
+    assert sum(weight["default"]["counts"]) == 256 * 20
+    assert lazyviz.LazyViz(mlp()).histograms == {}  # no batch: nothing drawn yet

@@ -38,39 +38,58 @@ export function histogramsFor(trait: Record<string, unknown> | undefined, node: 
 const W = 220;
 const H = 56;
 
+/** The initializer picked last: UI-only, kept while the reader clicks from node to node. */
+let picked: string | undefined;
+
 export function drawHistograms(parent: HTMLElement, data: ParamHistograms): void {
   const box = html("div", { class: "lv-hists" }, parent);
-  clear(box);
-  for (const [param, inits] of Object.entries(data)) {
-    html("div", { class: "lv-d-section" }, box, `${param} values`);
-    for (const [label, h] of Object.entries(inits)) {
-      const fig = html("figure", { class: "lv-hist" }, box);
-      const lo = h.edges[0]!;
-      const hi = h.edges[h.edges.length - 1]!;
-      const span = hi - lo || 1;
-      const total = h.counts.reduce((a, b) => a + b, 0) || 1;
-      const dens = h.counts.map((c, i) => c / total / ((h.edges[i + 1]! - h.edges[i]!) || 1));
-      const pdfMax = Math.max(...dens, ...(h.theory?.pdf ?? [0]));
-      const sx = (x: number): number => ((x - lo) / span) * W;
-      const sy = (y: number): number => H - (pdfMax > 0 ? (y / pdfMax) * (H - 4) : 0);
-      const g = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "lv-hist-svg" }, fig);
-      dens.forEach((d, i) => {
-        const x0 = sx(h.edges[i]!);
-        const x1 = sx(h.edges[i + 1]!);
-        svg("rect", { x: x0.toFixed(1), y: sy(d).toFixed(1), width: Math.max(0.5, x1 - x0).toFixed(1), height: (H - sy(d)).toFixed(1), class: "lv-bar-h" }, g);
-      });
-      const tx = h.theory?.x;
-      const ty = h.theory?.pdf;
-      if (tx && ty && tx.length === ty.length && tx.length > 1) {
-        const d = tx.map((x, i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(ty[i]!).toFixed(1)}`).join("");
-        svg("path", { d, class: "lv-pdf" }, g);
-      }
-      const cap = html("figcaption", {}, fig);
-      html("b", {}, cap, label);
-      const std = h.std !== undefined ? ` std ${h.std.toFixed(4)}` : "";
-      const exp = h.expected_std != null ? ` (expected ${h.expected_std.toFixed(4)})` : "";
-      const mean = h.mean !== undefined ? ` mean ${h.mean.toFixed(4)}` : "";
-      cap.appendChild(document.createTextNode(`${mean}${std}${exp}`));
+  const labels = [...new Set(Object.values(data).flatMap((inits) => Object.keys(inits)))];
+  const head = html("label", { class: "lv-d-section lv-hist-head" }, box, "values with ");
+  const select = html("select", { class: "lv-hist-pick", "aria-label": "initializer" }, head);
+  for (const label of labels) html("option", { value: label }, select, label);
+  if (!picked || !labels.includes(picked)) picked = labels[0];
+  select.value = picked ?? "";
+  const figures = html("div", {}, box);
+  const draw = (): void => {
+    clear(figures);
+    for (const [param, inits] of Object.entries(data)) {
+      const h = picked !== undefined ? inits[picked] : undefined;
+      if (h) drawOne(figures, param, h);
     }
+  };
+  select.addEventListener("change", () => {
+    picked = select.value;
+    draw();
+  });
+  draw();
+}
+
+function drawOne(box: HTMLElement, label: string, h: HistogramData): void {
+  const fig = html("figure", { class: "lv-hist" }, box);
+  const lo = h.edges[0]!;
+  const hi = h.edges[h.edges.length - 1]!;
+  const span = hi - lo || 1;
+  const total = h.counts.reduce((a, b) => a + b, 0) || 1;
+  const dens = h.counts.map((c, i) => c / total / ((h.edges[i + 1]! - h.edges[i]!) || 1));
+  const pdfMax = Math.max(...dens, ...(h.theory?.pdf ?? [0]));
+  const sx = (x: number): number => ((x - lo) / span) * W;
+  const sy = (y: number): number => H - (pdfMax > 0 ? (y / pdfMax) * (H - 4) : 0);
+  const g = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "lv-hist-svg" }, fig);
+  dens.forEach((d, i) => {
+    const x0 = sx(h.edges[i]!);
+    const x1 = sx(h.edges[i + 1]!);
+    svg("rect", { x: x0.toFixed(1), y: sy(d).toFixed(1), width: Math.max(0.5, x1 - x0).toFixed(1), height: (H - sy(d)).toFixed(1), class: "lv-bar-h" }, g);
+  });
+  const tx = h.theory?.x;
+  const ty = h.theory?.pdf;
+  if (tx && ty && tx.length === ty.length && tx.length > 1) {
+    const d = tx.map((x, i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(ty[i]!).toFixed(1)}`).join("");
+    svg("path", { d, class: "lv-pdf" }, g);
   }
+  const cap = html("figcaption", {}, fig);
+  html("b", {}, cap, label);
+  const std = h.std !== undefined ? ` std ${h.std.toFixed(4)}` : "";
+  const exp = h.expected_std != null ? ` (expected ${h.expected_std.toFixed(4)})` : "";
+  const mean = h.mean !== undefined ? ` mean ${h.mean.toFixed(4)}` : "";
+  cap.appendChild(document.createTextNode(`${mean}${std}${exp}`));
 }
