@@ -194,4 +194,8 @@ def _copy_tensor(tensor: torch.Tensor) -> torch.Tensor:
         return lazy_type(
             requires_grad=tensor.requires_grad, device=tensor.device, dtype=tensor.dtype
         )
+    if type(tensor) is torch.Tensor and not tensor.requires_grad and not tensor.__dict__:
+        # a plain buffer: what deepcopy would give, without its Python-level detour
+        with torch.no_grad():
+            return tensor.clone()
     return copy.deepcopy(tensor)

@@ -156,9 +156,12 @@ class Recorder:
         stack = torch.overrides._get_current_function_mode_stack()
         if not stack or stack[-1] is not self.mode:
             return False
-        # A leaf holding weights shared with the user's model stays watched for writes.
-        return not self.guard or all(
-            _storage_of(p) not in self.guard for p in module._parameters.values()
+        # A leaf holding weights shared with the user's model stays watched for
+        # writes, unless it is one of torch.nn's own layers, which only read them.
+        return (
+            not self.guard
+            or _reads_its_weights_only(module)
+            or all(_storage_of(p) not in self.guard for p in module._parameters.values())
         )
 
     def _adopt(self, module: nn.Module) -> Node | None:
@@ -471,6 +474,14 @@ class _OpMode(TorchFunctionMode):
         for tensor in written_tensors(func, args, kwargs):
             if _storage_of(tensor) in self.recorder.guard:
                 raise SharedWrite(raw_name(func))
+
+
+def _reads_its_weights_only(module: nn.Module) -> bool:
+    """torch.nn's own layer classes (not user subclasses) never write into their parameters,
+    except an embedding's ``max_norm``, which renormalizes rows in place."""
+    if not type(module).__module__.startswith("torch.nn."):
+        return False
+    return getattr(module, "max_norm", None) is None
 
 
 def _storage_of(tensor: Any) -> int | None:
