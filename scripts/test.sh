@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 ruff check .
 ruff format --check .
 mypy
-(cd js && npx tsc --noEmit && npx vitest run)
+(cd js && npm run --silent typecheck && npm test --silent)
 python -m pytest "$@"

@@ -7,6 +7,7 @@ import type { Box } from "./boxes";
 import { chainOrder, placeChain, type Chain } from "./chain";
 import { buildElkGraph, EDGE_LABEL_H, type ElkInput, type VisEdge } from "./elkgraph";
 import type { Measurer } from "./measure";
+import { ELK_GZIP_BASE64 } from "./elk-source.generated";
 import type { Visibility } from "./visible";
 
 export interface Point {
@@ -39,17 +40,36 @@ export interface Layout {
 
 let elk: Promise<ELK> | null = null;
 
-/**
- * ELK, evaluated on first use only: the bundle carries it (no network), but
- * running its 1.5 MB of module code is the biggest cost of a first paint, and
- * chains never need it. esbuild inlines this import in the single-file bundle.
- */
+/** ELK, evaluated on first use only (see js/scripts/embed-elk.mjs for why it travels as text). */
 function engine(): Promise<ELK> {
-  elk ??= import("elkjs/lib/elk.bundled.js").then((m) => {
-    const Ctor = m.default;
-    return new Ctor();
-  });
+  elk ??= elkCode()
+    .then(importCommonJs)
+    .then((Ctor) => new Ctor());
   return elk;
+}
+
+async function elkCode(): Promise<string> {
+  const bytes = Uint8Array.from(atob(ELK_GZIP_BASE64), (c) => c.charCodeAt(0));
+  const unzipped = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(unzipped).text();
+}
+
+type ElkConstructor = new () => ELK;
+
+/** Runs ELK's CommonJS build as a module: from a Blob URL in a page (the offline page's
+ * policy allows blob: scripts only), from a data: URL where there is no page (tests). */
+async function importCommonJs(code: string): Promise<ElkConstructor> {
+  const wrapped = `var module = { exports: {} }; var exports = module.exports;\n${code}\nexport default module.exports;`;
+  const inPage = typeof document !== "undefined" && typeof URL.createObjectURL === "function";
+  const url = inPage
+    ? URL.createObjectURL(new Blob([wrapped], { type: "text/javascript" }))
+    : `data:text/javascript,${encodeURIComponent(wrapped)}`;
+  try {
+    const mod = (await import(/* @vite-ignore */ url)) as { default: ElkConstructor };
+    return mod.default;
+  } finally {
+    if (inPage) URL.revokeObjectURL(url);
+  }
 }
 
 /**
