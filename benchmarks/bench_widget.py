@@ -32,18 +32,7 @@ from playwright.sync_api import Page, sync_playwright
 from torch import nn
 
 import lazyviz
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from lazyviz.headless import CHROMIUM, CHROMIUM_ARGS
 
 # Resolves when every node of the record has an element and one more frame has been drawn.
 FIRST_FULL_PAINT = """

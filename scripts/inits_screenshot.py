@@ -19,18 +19,9 @@ from playwright.sync_api import sync_playwright
 from torch import nn
 
 import lazyviz
+from lazyviz.headless import CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 INITS = [
     "normal(std=0.01)",
     "xavier_uniform",

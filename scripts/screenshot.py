@@ -17,18 +17,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from lazyviz.headless import CHROMIUM, CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def mid_animation(record: dict) -> tuple[int, str]:

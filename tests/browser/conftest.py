@@ -18,17 +18,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
 
-CHROMIUM = os.environ.get("LAZYVIZ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from lazyviz.headless import CHROMIUM, CHROMIUM_ARGS
+
 LOCAL_SCHEMES = ("file:", "blob:", "data:")
 
 
