@@ -110,13 +110,21 @@ class Recorder:
             self._exit, with_kwargs=True, always_call=True
         )
         Recorder._active.append(self)
+        self.mode.__enter__()
         try:
-            with self.mode:
-                yield
+            yield
         finally:
             pre.remove()
             post.remove()
             Recorder._active.remove(self)
+            self.leave_mode()
+
+    def leave_mode(self) -> None:
+        """Pop the op mode if it is on top; a forward interrupted inside a quiet leaf
+        (KeyboardInterrupt skips torch's exit hooks) has popped it already."""
+        stack = torch.overrides._get_current_function_mode_stack()
+        if stack and stack[-1] is self.mode:
+            self.mode.__exit__(None, None, None)
 
     def add_inputs(self, inputs: list[tuple[str, torch.Tensor]]) -> None:
         for i, (_, tensor) in enumerate(inputs):

@@ -103,7 +103,8 @@ class Session:
         except SharedWrite:
             self._unshare()
             result = self._record(args, named, on_output)
-        self.history.append((args, named))
+        if self.guard:  # only a shared copy may have to be rebuilt and replayed
+            self.history.append((args, named))
         return result
 
     def _record(self, args: tuple, kwargs: dict, on_output: OutputCallback | None) -> Trace:

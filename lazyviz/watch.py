@@ -19,7 +19,6 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-import torch
 from torch import nn
 from torch.nn.modules import module as module_hooks
 
@@ -122,9 +121,7 @@ class Watcher:
             return
         if recorder in Recorder._active:
             Recorder._active.remove(recorder)
-        stack = torch.overrides._get_current_function_mode_stack()
-        if stack and stack[-1] is recorder.mode:
-            recorder.mode.__exit__(None, None, None)
+        recorder.leave_mode()
 
     def _guarded(self, step: Callable[..., None], *args: Any) -> None:
         """Run a bookkeeping step; if lazyviz itself fails, stop recording, never the model."""

@@ -147,3 +147,15 @@ def test_errors_print_in_the_table() -> None:
     text = str(lazyviz.trace(model, torch.rand(2, 7)))
     assert "ERROR RuntimeError" in text
     assert "error in 0: RuntimeError: mat1 and mat2 shapes cannot be multiplied" in text
+
+
+def test_an_interrupt_reaches_the_user_and_leaves_nothing_behind() -> None:
+    class Interrupted(nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        lazyviz.trace(nn.Sequential(nn.LazyLinear(3), Interrupted()), torch.rand(1, 2))
+    assert not torch.overrides._get_current_function_mode_stack()
+    hooks = nn.modules.module._global_forward_hooks, nn.modules.module._global_forward_pre_hooks
+    assert all(len(h) == 0 for h in hooks)
