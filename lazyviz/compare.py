@@ -28,6 +28,7 @@ from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node
 from lazyviz.histograms import histogram, summary
 from lazyviz.inits import Init, fans, has_reset, is_norm, param_role, resolve_inits
+from lazyviz.shapes import is_uninitialized
 from lazyviz.trace import Session, check_model
 
 __all__ = ["DEFAULT_INITS", "compare_data", "compare_inits", "histograms_by_node"]
@@ -192,7 +193,9 @@ def _entries(model: nn.Module, nodes: list[Node]) -> list[_Entry]:
     out = []
     for node, module in zip(modules, model.modules(), strict=True):
         for name, param in module._parameters.items():
-            if param is None or id(param) in seen or not param.is_floating_point():
+            if param is None or id(param) in seen or is_uninitialized(param):
+                continue  # a layer the batch never reached has nothing drawn yet
+            if not param.is_floating_point():
                 continue
             seen.add(id(param))
             out.append(_Entry(node, module, parents.get(id(module)), name, param))

@@ -235,3 +235,16 @@ def test_histograms_by_node_shape() -> None:
     by = histograms_by_node(rec)
     assert set(by) == {"n1", "n3"} and set(by["n1"]) == {"weight", "bias"}
     assert set(by["n1"]["weight"]) == {"default"}
+
+
+def test_layers_the_batch_never_reached_are_left_out() -> None:
+    class TwoHeads(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.used, self.unused = nn.LazyLinear(4), nn.LazyLinear(5)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.used(x)
+
+    data = lazyviz.compare_inits(TwoHeads(), torch.rand(2, 3)).to_dict()
+    assert {p["path"] for p in data["params"]} == {"used"}
