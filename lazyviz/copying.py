@@ -70,6 +70,7 @@ def _private_copy(model: M, share: bool) -> M:
 
 _ATOMIC = (int, float, bool, str, bytes, type(None), torch.dtype, torch.device)
 _ATOMIC_TYPES = frozenset(_ATOMIC)
+_DICTS = (dict, OrderedDict)
 
 
 def _copy_module(module: M, memo: dict[int, Any]) -> M:
@@ -87,7 +88,13 @@ def _copy_module(module: M, memo: dict[int, Any]) -> M:
     memo[id(module)] = new
     state = {}
     for key, value in module.__dict__.items():
-        state[key] = value if type(value) in _ATOMIC_TYPES else _copy_value(key, value, memo)
+        kind = type(value)
+        if kind in _ATOMIC_TYPES:
+            state[key] = value
+        elif kind in _DICTS and not value:  # most hook dicts: empty
+            state[key] = memo[id(value)] = kind()
+        else:
+            state[key] = _copy_value(key, value, memo)
     new.__dict__.update(state)
     return new
 
@@ -155,6 +162,8 @@ def _copy_item(item: Any, memo: dict[int, Any]) -> Any:
 
 
 def _rebind(value: Any, memo: dict[int, Any]) -> Any:
+    if type(value) in _ATOMIC_TYPES:
+        return value
     if isinstance(value, weakref.ref):
         target = value()
         if target is None or id(target) in memo:
