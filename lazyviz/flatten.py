@@ -28,32 +28,36 @@ def call_tensors(args: tuple, kwargs: Mapping[str, Any] | None) -> list[torch.Te
     return out
 
 
-def labelled_inputs(args: tuple, kwargs: Mapping[str, Any]) -> list[tuple[str, torch.Tensor]]:
+def labelled_inputs(
+    args: tuple, kwargs: Mapping[str, Any], *, strict: bool = True
+) -> list[tuple[str, torch.Tensor]]:
     """The model's inputs in trace order, each with where it came from (``x``, ``args[1][0]``).
 
     Raises
     ------
     TypeError
-        Naming the first argument that is not a tensor or a tuple/list/dict of tensors.
+        Naming the first argument that is not a tensor or a tuple/list/dict of
+        tensors; with ``strict=False`` such arguments are skipped instead (a
+        watched model is called however its owner likes).
     """
     out: list[tuple[str, torch.Tensor]] = []
     for i, arg in enumerate(args):
-        _collect(arg, f"args[{i}]", out)
+        _collect(arg, f"args[{i}]", out, strict)
     for key in sorted(kwargs):
-        _collect(kwargs[key], str(key), out)
+        _collect(kwargs[key], str(key), out, strict)
     return out
 
 
-def _collect(obj: Any, where: str, out: list[tuple[str, torch.Tensor]]) -> None:
+def _collect(obj: Any, where: str, out: list[tuple[str, torch.Tensor]], strict: bool) -> None:
     if isinstance(obj, torch.Tensor):
         out.append((where, obj))
     elif isinstance(obj, (tuple, list)):
         for i, item in enumerate(obj):
-            _collect(item, f"{where}[{i}]", out)
+            _collect(item, f"{where}[{i}]", out, strict)
     elif isinstance(obj, Mapping):
         for key, item in obj.items():
-            _collect(item, f"{where}[{key!r}]", out)
-    else:
+            _collect(item, f"{where}[{key!r}]", out, strict)
+    elif strict:
         raise TypeError(
             "lazyviz: inputs must be tensors, or tuples/lists/dicts of tensors; "
             f"{where} is a {type(obj).__name__}"

@@ -22,7 +22,7 @@ from typing import Any
 from torch import nn
 from torch.nn.modules import module as module_hooks
 
-from lazyviz.flatten import iter_tensors
+from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Trace
 from lazyviz.recorder import Recorder
 from lazyviz.structure import build_structure
@@ -99,7 +99,7 @@ class Watcher:
 
     # ----------------------------------------------------------- recording
     def _start(self, root: nn.Module, args: tuple) -> None:
-        inputs = [(f"args[{i}]", t) for i, t in enumerate(iter_tensors(args))]
+        inputs = labelled_inputs(args, _call_kwargs(), strict=False)
         trace = build_structure(root, inputs=inputs, with_edges=False)
         recorder = Recorder(root, trace)
         recorder.add_inputs(inputs)
@@ -134,6 +134,25 @@ class Watcher:
                 RuntimeWarning,
                 stacklevel=2,
             )
+
+
+def _call_kwargs() -> dict[str, Any]:
+    """The keyword arguments of the module call whose pre-hook is running.
+
+    A global forward pre-hook receives only the positional ones; torch keeps
+    the keywords in ``Module._call_impl``'s frame, read here so that keyword
+    inputs become input nodes as they do in ``lazyviz.trace``. If torch ever
+    keeps them elsewhere, the answer is simply none.
+    """
+    frame = sys._getframe(1)
+    for _ in range(6):
+        frame = frame.f_back  # type: ignore[assignment]
+        if frame is None:
+            break
+        kwargs = frame.f_locals.get("kwargs")
+        if frame.f_code.co_name in ("inner", "_call_impl") and isinstance(kwargs, dict):
+            return kwargs
+    return {}
 
 
 _WATCHED: weakref.WeakKeyDictionary[nn.Module, Any] = weakref.WeakKeyDictionary()

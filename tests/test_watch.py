@@ -125,3 +125,23 @@ def test_feed_runs_the_watched_model_and_shows_its_error() -> None:
 def test_watch_rejects_what_is_not_a_module() -> None:
     with pytest.raises(TypeError, match=r"torch\.nn\.Module"):
         lazyviz.watch("net")  # type: ignore[arg-type]
+
+
+def test_keyword_inputs_of_a_watched_forward_are_input_nodes() -> None:
+    class Kw(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.LazyLinear(3)
+
+        def forward(self, x: torch.Tensor, *, scale: torch.Tensor, note: str = "") -> torch.Tensor:
+            return self.fc(x) * scale
+
+    net = Kw()
+    w = lazyviz.watch(net)
+    net(torch.rand(2, 4), scale=torch.rand(3), note="not a tensor")
+    record = w.to_dict()
+    assert [i["shape"] for i in record["inputs"]] == [[2, 4], [3]]
+    paths = {n["id"]: n["path"] for n in record["nodes"]}
+    edges = {(paths[e["src"]], paths[e["dst"]]) for e in record["edges"]}
+    assert ("in1", "/mul#0") in edges
+    w.detach()
