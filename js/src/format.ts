@@ -18,8 +18,7 @@ export function shapeSegments(shape: Shape | null | undefined): Segment[] {
     if (d == null) out.push({ text: "?", unknown: true });
     else out.push({ text: String(d) });
   });
-  if (shape.length === 1) out.push({ text: "," });
-  out.push({ text: ")" });
+  out.push({ text: ")" }); // (256), as the spec and print(trace) write it
   return mergeSegments(out);
 }
 

@@ -82,7 +82,7 @@ describe("label sizes", () => {
     const box = makeBox(s, n, new Set(), fixed);
     // "weight (256, 20)" (16 chars) is wider than "weight (256, ?)" and the title "0  LazyLinear"
     expect(box.width).toBe(16 * 7 + 2 * PAD_X);
-    expect(box.lines.map((l) => l.segments.map((x) => x.text).join(""))).toEqual(["0  LazyLinear", "weight (256, ?)", "bias (256,)"]);
+    expect(box.lines.map((l) => l.segments.map((x) => x.text).join(""))).toEqual(["0  LazyLinear", "weight (256, ?)", "bias (256)"]);
     expect(box.lines[1]!.segments.find((x) => x.unknown)?.text).toBe("?");
   });
 

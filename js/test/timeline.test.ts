@@ -58,7 +58,7 @@ describe("timeline on the classic MLP", () => {
     expect(tl.caption(3)).toBe(
       "0 · LazyLinear: in_features = 20, so its weight (256, ?) became (256, 20) and was initialized (PyTorch default: U(-1/sqrt(20), 1/sqrt(20))).",
     );
-    expect(tl.caption(4)).toMatch(/bias \(256,\) was allocated and was initialized \(PyTorch default: U\(-1\/sqrt\(20\)/);
+    expect(tl.caption(4)).toMatch(/bias \(256\) was allocated and was initialized \(PyTorch default: U\(-1\/sqrt\(20\)/);
     expect(tl.caption(tl.steps)).toMatch(/^Done: Sequential returned \(2, 10\); every parameter shape is now known \(7,946 parameters\)/);
     for (let k = 0; k <= tl.steps; k++) expect(tl.caption(k).length).toBeGreaterThan(10);
   });
@@ -209,7 +209,7 @@ describe("init events after both materializes (defer_init's real order)", () => 
     const tl = new Timeline(t);
     expect(tl.caption(3)).toBe("0 · LazyLinear: in_features = 20, so its weight (256, ?) became (256, 20).");
     expect(tl.caption(i + 2)).toBe(
-      "init 0.bias (256,) with xavier_uniform (as a bias, it gets zeros): the deferred initializer fills it the moment its shape is known.",
+      "init 0.bias (256) with xavier_uniform (as a bias, it gets zeros): the deferred initializer fills it the moment its shape is known.",
     );
   });
 });
