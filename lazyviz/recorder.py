@@ -25,7 +25,7 @@ from lazyviz.flatten import call_tensors, iter_tensors
 from lazyviz.graph import Node, Param, Trace
 from lazyviz.ops import is_inplace, op_name, passes_through, raw_name, written_tensors
 from lazyviz.shapes import is_uninitialized
-from lazyviz.structure import param_owners, qualified, sequential_edges, shared_with
+from lazyviz.structure import dtype_name, param_owners, qualified, sequential_edges, shared_with
 
 
 class Producers:
@@ -369,7 +369,9 @@ class Recorder:
 
     def _add_outputs(self, output: Any) -> None:
         for i, tensor in enumerate(iter_tensors(output)):
-            self.trace.outputs.append({"shape": list(tensor.shape), "dtype": _dtype(tensor)})
+            self.trace.outputs.append(
+                {"shape": list(tensor.shape), "dtype": dtype_name(tensor.dtype)}
+            )
             node = Node(
                 id=f"out{i}",
                 path=f"out{i}",
@@ -524,7 +526,3 @@ def _reshaped(entry: Param | None, param: torch.Tensor) -> bool:
 
 def _shapes(tensors: Any) -> list[list[int]]:
     return [list(t.shape) for t in tensors]
-
-
-def _dtype(tensor: torch.Tensor) -> str:
-    return str(tensor.dtype).removeprefix("torch.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.nn.parameter import UninitializedParameter, UninitializedTensorMixin  # type: ignore[attr-defined]
+from torch.nn.parameter import UninitializedTensorMixin  # type: ignore[attr-defined]
 
 
 def is_uninitialized(t: object) -> bool:
@@ -57,7 +57,3 @@ def param_shape_now(param: torch.Tensor | None) -> list[int] | None:
     if param is None or is_uninitialized(param):
         return None
     return list(param.shape)
-
-
-def is_lazy_param(param: object) -> bool:
-    return isinstance(param, UninitializedParameter) or param is None

@@ -17,6 +17,7 @@ import anywidget
 import traitlets
 from torch import nn
 
+from lazyviz.flatten import iter_tensors
 from lazyviz.trace import Session, check_model
 
 __all__ = ["LazyViz"]
@@ -206,22 +207,12 @@ def _histograms(
 
 def _check_keywords(kwargs: dict[str, Any]) -> None:
     """Keyword arguments are model inputs; say so when one looks like a widget option."""
-    import torch
-
     for key, value in kwargs.items():
-        if key in LazyViz.class_trait_names(sync=True) and not _holds_tensor(value, torch.Tensor):
+        if key in LazyViz.class_trait_names(sync=True) and not any(
+            True for _ in iter_tensors(value)
+        ):
             raise TypeError(
                 f"LazyViz passes keyword arguments to the model as inputs, and {key}="
                 f"{value!r} is not a tensor. To set the widget option, assign it after "
                 f"construction: w = LazyViz(model, X); w.{key} = {value!r}"
             )
-
-
-def _holds_tensor(value: Any, tensor_type: type) -> bool:
-    if isinstance(value, tensor_type):
-        return True
-    if isinstance(value, (tuple, list)):
-        return any(_holds_tensor(v, tensor_type) for v in value)
-    if isinstance(value, dict):
-        return any(_holds_tensor(v, tensor_type) for v in value.values())
-    return False
