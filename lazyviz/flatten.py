@@ -21,44 +21,35 @@ def iter_tensors(obj: Any) -> Iterator[torch.Tensor]:
 
 
 def call_tensors(args: tuple, kwargs: Mapping[str, Any] | None) -> list[torch.Tensor]:
-    """Tensors of a call: positional ones first, then keyword ones in sorted key order."""
+    """Tensors of a call: positional ones first, then keyword ones in the order passed."""
     out = list(iter_tensors(args))
-    for key in sorted(kwargs or {}):
-        out.extend(iter_tensors(kwargs[key]))  # type: ignore[index]
+    if kwargs:
+        out.extend(iter_tensors(kwargs))
     return out
 
 
-def labelled_inputs(
-    args: tuple, kwargs: Mapping[str, Any], *, strict: bool = True
-) -> list[tuple[str, torch.Tensor]]:
-    """The model's inputs in trace order, each with where it came from (``x``, ``args[1][0]``).
+def labelled_inputs(args: tuple, kwargs: Mapping[str, Any]) -> list[tuple[str, torch.Tensor]]:
+    """The model's tensor inputs in trace order, each with where it came from (``args[1][0]``).
 
-    Raises
-    ------
-    TypeError
-        Naming the first argument that is not a tensor or a tuple/list/dict of
-        tensors; with ``strict=False`` such arguments are skipped instead (a
-        watched model is called however its owner likes).
+    Positional arguments first, then keyword ones in sorted key order, nested
+    containers depth first. Values that are not tensors (``None``, flags, a
+    Hugging Face cache object) are the model's business: they are passed to
+    ``forward`` unchanged and do not become inputs of the graph.
     """
     out: list[tuple[str, torch.Tensor]] = []
     for i, arg in enumerate(args):
-        _collect(arg, f"args[{i}]", out, strict)
+        _collect(arg, f"args[{i}]", out)
     for key in sorted(kwargs):
-        _collect(kwargs[key], str(key), out, strict)
+        _collect(kwargs[key], str(key), out)
     return out
 
 
-def _collect(obj: Any, where: str, out: list[tuple[str, torch.Tensor]], strict: bool) -> None:
+def _collect(obj: Any, where: str, out: list[tuple[str, torch.Tensor]]) -> None:
     if isinstance(obj, torch.Tensor):
         out.append((where, obj))
     elif isinstance(obj, (tuple, list)):
         for i, item in enumerate(obj):
-            _collect(item, f"{where}[{i}]", out, strict)
+            _collect(item, f"{where}[{i}]", out)
     elif isinstance(obj, Mapping):
         for key, item in obj.items():
-            _collect(item, f"{where}[{key!r}]", out, strict)
-    elif strict:
-        raise TypeError(
-            "lazyviz: inputs must be tensors, or tuples/lists/dicts of tensors; "
-            f"{where} is a {type(obj).__name__}"
-        )
+            _collect(item, f"{where}[{key!r}]", out)

@@ -101,6 +101,7 @@ class Trace:
     edges: list[tuple[str, str]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     _error: dict[str, str] | None = None
+    compiled: bool = False  # the user's model was torch.compile'd; traced through its eager module
 
     @property
     def error(self) -> dict[str, str] | None:
@@ -122,6 +123,7 @@ class Trace:
             "edges": [{"src": s, "dst": d} for s, d in self.edges],
             "events": copy.deepcopy(self.events),
             "error": self.error,
+            "compiled": self.compiled,
         }
 
     @classmethod
@@ -142,6 +144,7 @@ class Trace:
             edges=[(e["src"], e["dst"]) for e in data.get("edges", [])],
             events=copy.deepcopy(data.get("events", [])),
             _error=data.get("error"),
+            compiled=bool(data.get("compiled", False)),
         )
 
     def __str__(self) -> str:

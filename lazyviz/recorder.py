@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -96,6 +97,8 @@ class Recorder:
         self.mode = _OpMode(self)
         self.guard: set[int] = set()  # storages shared with the user's model: never write
         self._next_op = len(trace.nodes)
+        self._handles: list[Any] = []
+        self.thread = threading.get_ident()
 
     @classmethod
     def active(cls) -> list[Recorder]:
@@ -105,19 +108,67 @@ class Recorder:
     @contextlib.contextmanager
     def attached(self) -> Iterator[None]:
         """Hooks and the op mode on for the duration; removed even on error."""
-        pre = module_hooks.register_module_forward_pre_hook(self._enter)
-        post = module_hooks.register_module_forward_hook(
-            self._exit, with_kwargs=True, always_call=True
-        )
-        Recorder._active.append(self)
-        self.mode.__enter__()
+        self.start()
         try:
             yield
         finally:
-            pre.remove()
-            post.remove()
+            self.stop()
+
+    def start(self) -> None:
+        """Start recording this thread's module calls: global hooks and the op mode on."""
+        self.thread = threading.get_ident()
+        self._handles = [
+            module_hooks.register_module_forward_pre_hook(self._enter),
+            module_hooks.register_module_forward_hook(
+                self._exit, with_kwargs=True, always_call=True
+            ),
+        ]
+        Recorder._active.append(self)
+        self.mode.__enter__()
+
+    def stop(self) -> None:
+        """Remove every hook and the op mode. Harmless to repeat."""
+        self.stop_hooks()
+        self.leave_mode()
+
+    def stop_hooks(self) -> None:
+        """Remove the hooks only: the op mode is on the recording thread's stack, not ours."""
+        for handle in self._handles:
+            handle.remove()
+            # torch's handle forgets this flag; a leftover makes every later torch.compile warn
+            module_hooks._global_forward_hooks_with_kwargs.pop(handle.id, None)
+        self._handles = []
+        if self in Recorder._active:
             Recorder._active.remove(self)
-            self.leave_mode()
+
+    def enter_root(self, args: tuple) -> None:
+        """The root's own call began: its global pre-hooks ran before :meth:`start`."""
+        self._enter(self.model, args)
+
+    def seen_from_outside(self, output: Any, exc: BaseException | None) -> None:
+        """Close a forward seen only from outside (a compiled graph hides the layers).
+
+        The root is entered and left; every parameter that became known meanwhile
+        is a ``materialize`` event, found by comparing with the record.
+        """
+        node = self.nodes[id(self.model)]
+        node.calls = 1
+        node.input_shapes = [list(i["shape"]) for i in self.trace.inputs]
+        self.emit("enter", node, shapes=node.input_shapes)
+        if exc is not None:
+            self.fail(exc)
+            return
+        outputs = _shapes(iter_tensors(output))
+        node.output_shapes = outputs
+        self.finish(output)
+        self.emit("exit", node, shapes=outputs)
+
+    def fail_at(self, module: nn.Module, exc: BaseException) -> None:
+        """Close the trace with a failure known to have happened in ``module``."""
+        node = self.nodes.get(id(module), self.nodes[id(self.model)])
+        self.failed[id(exc)] = node
+        node.error = {"type": type(exc).__name__, "message": str(exc)}
+        self.fail(exc)
 
     def leave_mode(self) -> None:
         """Pop the op mode if it is on top; a forward interrupted inside a quiet leaf
@@ -132,6 +183,8 @@ class Recorder:
 
     # ------------------------------------------------------------ module hooks
     def _enter(self, module: nn.Module, args: tuple) -> None:
+        if threading.get_ident() != self.thread:  # another thread's model, or this one's twin
+            return
         node = self.nodes.get(id(module))
         fresh = node is None
         if node is None:
@@ -210,6 +263,8 @@ class Recorder:
                         self._materialized(node, module, name, param)
 
     def _exit(self, module: nn.Module, args: tuple, *rest: Any) -> None:
+        if threading.get_ident() != self.thread:
+            return
         node = self.nodes.get(id(module))
         if node is None:
             return

@@ -10,7 +10,7 @@ so the user's model and the global RNG state are left exactly as they were.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
@@ -20,9 +20,10 @@ from lazyviz.copying import SharedWrite, gc_paused, private_copy, shared_storage
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node, Trace
 from lazyviz.recorder import Recorder
+from lazyviz.rng import private_random
 from lazyviz.structure import build_structure
 
-__all__ = ["Session", "Trace", "record_init", "trace"]
+__all__ = ["Session", "Trace", "call_eagerly", "eager_module", "record_init", "trace"]
 
 OutputCallback = Callable[[Node, list[torch.Tensor]], None]
 
@@ -50,20 +51,50 @@ def trace(model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) ->
     Raises
     ------
     TypeError
-        ``model`` is not a Module, or an input is not a tensor or a container of tensors.
+        ``model`` is not a Module, or is a ``torch.jit`` ScriptModule.
     """
-    check_model(model)
+    module, compiled = eager_module(model)
     if not args and not kwargs:
-        return build_structure(model)
-    labelled_inputs(args, kwargs)  # validate before copying anything
+        result = build_structure(module)
+        result.compiled = compiled
+        return result
     return Session(model, inplace=inplace).run(args, kwargs)
 
 
 def check_model(model: object) -> None:
+    """Raise ``TypeError`` unless ``model`` is something lazyviz can trace."""
+    eager_module(model)
+
+
+def eager_module(model: object) -> tuple[nn.Module, bool]:
+    """The eager module to trace, and whether ``model`` was compiled.
+
+    A ``torch.compile`` wrapper (``OptimizedModule``) is traced through its
+    original module, and a module compiled in place (``model.compile()``) is
+    run through its eager ``_call_impl``: the compiled graph hides the layers.
+    """
+    if isinstance(model, torch.jit.ScriptModule):
+        raise TypeError(
+            f"lazyviz cannot trace a torch.jit ScriptModule ({type(model).__name__}): its "
+            "layers run as TorchScript, not as Python modules. Pass the eager module you "
+            "scripted instead: lazyviz.trace(model, X) rather than "
+            "lazyviz.trace(torch.jit.script(model), X)."
+        )
     if not isinstance(model, nn.Module):
         raise TypeError(
             f"lazyviz expects a torch.nn.Module as the model, got {type(model).__name__}"
         )
+    original = getattr(model, "_orig_mod", None)
+    if type(model).__name__ == "OptimizedModule" and isinstance(original, nn.Module):
+        return eager_module(original)[0], True
+    return model, getattr(model, "_compiled_call_impl", None) is not None
+
+
+def call_eagerly(module: nn.Module, args: tuple, kwargs: Mapping[str, Any]) -> Any:
+    """``module(*args, **kwargs)``, bypassing an in-place ``model.compile()``."""
+    if getattr(module, "_compiled_call_impl", None) is not None:
+        return module._call_impl(*args, **kwargs)
+    return module(*args, **kwargs)
 
 
 class Session:
@@ -75,16 +106,18 @@ class Session:
     """
 
     def __init__(self, model: nn.Module, *, inplace: bool = False) -> None:
-        check_model(model)
+        module, self.compiled = eager_module(model)
         self.inplace = inplace
-        self.original = model
-        self.model = model if inplace else private_copy(model, share=True)
+        self.original = module
+        self.model = module if inplace else private_copy(module, share=True)
         self.guard = set() if inplace else shared_storages(self.model, model)
         self.history: list[tuple[tuple, dict]] = []  # batches run so far, to replay
 
     def structure(self) -> Trace:
         """The model as it is now, no batch run."""
-        return build_structure(self.model)
+        result = build_structure(self.model)
+        result.compiled = self.compiled
+        return result
 
     def run(
         self,
@@ -95,7 +128,6 @@ class Session:
     ) -> Trace:
         """Run one batch and return its trace; a failure in the model is recorded, not raised."""
         named: dict[str, Any] = dict(kwargs or {})
-        labelled_inputs(args, named)
         if not self.inplace:  # so the model cannot write into the user's batch
             args, named = _clone_inputs(args), _clone_inputs(named)
         try:
@@ -110,12 +142,14 @@ class Session:
     def _record(self, args: tuple, kwargs: dict, on_output: OutputCallback | None) -> Trace:
         inputs = labelled_inputs(args, kwargs)
         result = build_structure(self.model, inputs=inputs, with_edges=False)
+        result.compiled = self.compiled
         recorder = Recorder(self.model, result, on_output=on_output)
         recorder.guard = self.guard
         recorder.add_inputs(inputs)
-        with gc_paused(), self._rng(), torch.no_grad(), recorder.attached():
+        # The caller's grad mode: a model may call torch.autograd.grad in its forward.
+        with gc_paused(), self._rng(), recorder.attached():
             try:
-                output = self.model(*args, **kwargs)
+                output = call_eagerly(self.model, args, kwargs)
             except Exception as exc:
                 recorder.fail(exc)
             else:
@@ -129,19 +163,13 @@ class Session:
         with self._rng(), torch.no_grad():
             for args, kwargs in self.history:
                 with contextlib.suppress(Exception):
-                    self.model(*args, **kwargs)
+                    call_eagerly(self.model, args, kwargs)
 
-    def _rng(self) -> contextlib.AbstractContextManager:
+    def _rng(self) -> contextlib.AbstractContextManager[Any]:
+        # A real forward (inplace) draws from the global RNG as the user's own would.
         if self.inplace:
             return contextlib.nullcontext()
-        return _forked_rng()
-
-
-@contextlib.contextmanager
-def _forked_rng() -> Iterator[None]:
-    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
-    with torch.random.fork_rng(devices=devices):
-        yield
+        return private_random()
 
 
 def _clone_inputs(obj: Any) -> Any:
