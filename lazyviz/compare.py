@@ -24,14 +24,20 @@ from torch import nn
 
 from lazyviz.copying import private_copy
 from lazyviz.defer import strip_defer_hooks
-from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node
 from lazyviz.histograms import histogram, summary
 from lazyviz.inits import Init, fans, has_reset, is_norm, param_role, resolve_inits
+from lazyviz.rng import private_random
 from lazyviz.shapes import is_uninitialized
 from lazyviz.trace import Session, check_model
 
-__all__ = ["DEFAULT_INITS", "compare_data", "compare_inits", "histograms_by_node"]
+__all__ = [
+    "DEFAULT_INITS",
+    "compare_data",
+    "compare_inits",
+    "histograms_by_node",
+    "node_histograms",
+]
 
 SCHEMA = "lazyviz.inits/1"
 
@@ -141,7 +147,6 @@ def compare_data(
         )
     if max_numel < 1:
         raise ValueError(f"max_numel must be positive, got {max_numel}")
-    labelled_inputs(args, kwargs)  # TypeError for an input that is not a tensor
     with torch.random.fork_rng(devices=_cuda_devices()):
         torch.manual_seed(torch.seed() if seed is None else seed)
         base_seed = torch.initial_seed()
@@ -310,4 +315,50 @@ def histograms_by_node(data: Mapping[str, Any]) -> dict[str, dict[str, dict[str,
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for p in data["params"]:
         out.setdefault(p["node"], {})[p["param"]] = dict(p["per_init"])
+    return out
+
+
+def node_histograms(
+    module: nn.Module,
+    parent: nn.Module | None,
+    path: str,
+    *,
+    inits: Any = DEFAULT_INITS,
+    seed: int = 0,
+    bins: int | None = None,
+    max_numel: int = MAX_NUMEL,
+) -> dict[str, dict[str, Any]]:
+    """``{param: {init_label: histogram}}`` for one materialized module's own parameters.
+
+    What the widget's details panel shows for a selected node, computed on
+    demand: a private copy of the module is filled with each initializer in
+    turn (re-seeded for each, on a private generator), so neither the user's
+    module nor the global RNG is touched.
+    """
+    own = [
+        n
+        for n, p in module._parameters.items()
+        if p is not None and not is_uninitialized(p) and p.is_floating_point()
+    ]
+    if not own:
+        return {}
+    specs = resolve_inits(inits)
+    mine = private_copy(module)
+    strip_defer_hooks(mine)
+    node = Node(id="", path=path, type=type(module).__name__, kind="module", parent=None)
+    entries = [_Entry(node, mine, parent, name, mine._parameters[name]) for name in own]  # type: ignore[arg-type]
+    keep = _snapshot_unresettable(entries)
+    out: dict[str, dict[str, Any]] = {name: {} for name in own}
+    for spec in specs:
+        with private_random(seed):
+            plain_keeps = spec.initializer is None and any(
+                param_role(mine, e.name, e.param.dim()) == "other" for e in entries
+            )
+            if spec.is_default or plain_keeps:
+                _reset_default(mine, entries, keep)
+            if not spec.is_default:
+                for e in entries:
+                    spec.fill(mine, e.name, e.qualname, e.param)
+            for e in entries:
+                out[e.name][spec.label] = _histogram(e, spec, bins, max_numel)
     return out

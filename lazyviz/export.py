@@ -24,11 +24,21 @@ __all__ = ["page", "widget_state", "write_html"]
 _BASE_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "log"}
 
 
-def write_html(widget: Any, path: str | Path, *, title: str = "lazyviz") -> Path:
-    """Write ``widget`` (an anywidget) as one offline page and return the path written."""
+def write_html(
+    widget: Any,
+    path: str | Path,
+    *,
+    title: str = "lazyviz",
+    state: dict[str, Any] | None = None,
+) -> Path:
+    """Write ``widget`` (an anywidget) as one offline page and return the path written.
+
+    ``state`` replaces the widget's own synced state (e.g. with extras computed for the page).
+    """
     out = Path(path)
+    data = widget_state(widget) if state is None else state
     out.write_text(
-        page(widget_state(widget), _source(widget._esm), _source(widget._css), title=title),
+        page(data, _source(widget._esm), _source(widget._css), title=title),
         encoding="utf-8",
     )
     return out
@@ -145,7 +155,9 @@ body { font-family: var(--jp-ui-font-family); padding: 16px; box-sizing: border-
 # The stand-in for anywidget's model. Backbone semantics where the bundle can
 # see them: set() notifies "change:<name>" listeners with (model, value) and
 # then "change"; an unchanged value notifies nobody. No kernel, so
-# save_changes() and send() have nowhere to go and do nothing.
+# save_changes() and send() have nowhere to go and do nothing, and no custom
+# message ever arrives on its own: "msg:custom" listeners are kept like any
+# other, and receive(content) hands them one as the kernel would.
 _LOADER = r"""
 performance.mark("lazyviz:loader-start");
 const data = (id) => JSON.parse(document.getElementById(id).textContent);
@@ -180,6 +192,7 @@ const model = {
   },
   save_changes() {},
   send() {},
+  receive(content, buffers = []) { emit("msg:custom", content, buffers); },
   widget_manager: {
     async get_model() { throw new Error("no other widgets on an offline page"); },
   },

@@ -1,58 +1,103 @@
-"""Live watching: every forward the user runs on their own model becomes a trace.
+"""Live watching: the forwards the user runs on their own model become traces.
 
-``lazyviz.watch(model)`` registers two global module hooks (PyTorch's public
-``register_module_forward_pre_hook`` / ``register_module_forward_hook``)
-that wake up only for the watched model. Entering the model's root module
-starts a recording (a :class:`~lazyviz.recorder.Recorder` and its op mode),
-leaving it (normally or by an exception) ends it and hands the trace on.
-The model itself is only held weakly and runs exactly as it would without
-lazyviz: the hooks return nothing, and a failure of lazyviz's own
-bookkeeping ends that recording with a warning instead of reaching the user.
+``lazyviz.watch(model)`` puts hooks on the model's root module only, so other
+models never pay. A forward whose inputs (shapes, dtypes, devices, training
+flag) equal those of the last recorded forward, on a model that neither
+grew a module nor still has a lazy parameter, is only counted: no per-module
+work. Any other forward is recorded whole: for its duration a
+:class:`~lazyviz.recorder.Recorder` listens to every module call of this
+thread. The hooks return nothing and never raise: the user's forward runs
+exactly as without lazyviz, and an internal failure of lazyviz ends that
+recording with a warning instead.
+
+A compiled model (``torch.compile``) keeps its compiled graph: lazyviz sees
+it from outside (inputs, outputs, which parameters materialized), never
+through per-layer hooks that would break the graph, and says so once.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
+import threading
+import types
 import warnings
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import torch
 from torch import nn
 from torch.nn.modules import module as module_hooks
 
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Trace
 from lazyviz.recorder import Recorder
+from lazyviz.shapes import is_uninitialized
 from lazyviz.structure import build_structure
-from lazyviz.trace import check_model
+from lazyviz.trace import eager_module
 
-__all__ = ["Watcher"]
+__all__ = ["COMPILED_NOTE", "Watcher", "watch"]
+
+COMPILED_NOTE = (
+    "This model is compiled (torch.compile): lazyviz sees it from outside the compiled "
+    "graph, so it shows the inputs, the outputs and which parameters materialized, not "
+    "each layer's call. Watch the eager module (model._orig_mod) for the layer-by-layer view."
+)
+
+
+@dataclass
+class _RootCall:
+    """One forward of the watched model in progress."""
+
+    thread: int
+    frame: types.FrameType | None  # torch's call frame of the root, to tell a nested call
+    recorder: Recorder | None  # None: a repeated forward, only counted
+    key: tuple[Any, ...] | None = None  # the forward's input signature
+    depth: int = 0  # the root calling itself inside its own forward
 
 
 class Watcher:
-    """Records every forward of ``model`` and calls ``on_run(trace)`` after each.
+    """Records the forwards of ``model``: ``on_run(trace)`` for a new one, ``on_repeat()`` else.
 
     Parameters
     ----------
     model : torch.nn.Module
-        Held weakly: deleting the model frees it and ends the watching.
+        Held weakly: deleting the model frees it and ends the watching. A
+        ``torch.compile`` wrapper is watched from outside its compiled graph.
     on_run : callable
-        Called with the :class:`~lazyviz.graph.Trace` of each finished forward,
+        Called with the :class:`~lazyviz.graph.Trace` of each recorded forward,
         failed ones included.
+    on_repeat : callable
+        Called after a forward that repeated the last recorded one.
     """
 
-    def __init__(self, model: nn.Module, on_run: Callable[[Trace], None]) -> None:
-        check_model(model)
-        self._model = weakref.ref(model, lambda _: self.detach())
+    def __init__(
+        self,
+        model: nn.Module,
+        on_run: Callable[[Trace], None],
+        on_repeat: Callable[[], None] = lambda: None,
+    ) -> None:
+        module, self.compiled = eager_module(model)
+        self._model = weakref.ref(module, lambda _: self.detach())
         self._on_run = on_run
-        self._recorder: Recorder | None = None
+        self._on_repeat = on_repeat
+        self._call: _RootCall | None = None
+        self._returned = False
+        self._steady: tuple[Any, ...] | None = None  # inputs of forwards that only count
+        self._members: set[int] = set()  # ids of the model's modules, for registrations
+        # Hooks go on the object the user calls; for a compiled model that is the
+        # wrapper (outside the graph) or, for model.compile(), hooks dynamo must skip.
+        target = model
+        pre, post, failed = self._pre, self._post, self._post_failed
+        if self.compiled:
+            pre, post, failed = (torch.compiler.disable(f) for f in (pre, post, failed))
         self._handles = [
-            module_hooks.register_module_forward_pre_hook(self._pre),
-            module_hooks.register_module_forward_hook(
-                self._post, with_kwargs=True, always_call=True
-            ),
+            target.register_forward_pre_hook(pre, with_kwargs=True, prepend=True),
+            target.register_forward_hook(post, with_kwargs=True),
+            target.register_forward_hook(failed, always_call=True),
+            module_hooks.register_module_module_registration_hook(self._registered),
+            module_hooks.register_module_parameter_registration_hook(self._registered),
         ]
 
     @property
@@ -62,170 +107,258 @@ class Watcher:
 
     @property
     def model(self) -> nn.Module | None:
-        """The watched model, or None once it was deleted."""
+        """The watched (eager) model, or None once it was deleted."""
         return self._model()
 
     def detach(self) -> None:
         """Remove every hook lazyviz added. Calling it again does nothing."""
-        self._end_recording()
+        self.abandon()
         for handle in self._handles:
             handle.remove()
         self._handles = []
 
-    # -------------------------------------------------------------- hooks
-    def _pre(self, module: nn.Module, args: tuple) -> None:
-        root = self._model()
-        if module is root and root is not None and not self._inside(root):
-            self._end_recording()  # a forward that never returned (KeyboardInterrupt)
-            self._guarded(self._start, root, args)
-        if self._recorder is not None:
-            self._guarded(self._recorder._enter, module, args)
+    def abandon(self) -> None:
+        """Drop a forward that will never return (interrupted); the next one records anew.
 
-    def _post(self, module: nn.Module, args: tuple, *rest: Any) -> None:
-        recorder = self._recorder
-        if recorder is None:
-            return
-        self._guarded(recorder._exit, module, args, *rest)
-        if module is self._model() and self._recorder is recorder and not self._inside(module):
-            if len(rest) == 1:  # torch's always-call path: (result,) after an exception
-                self._guarded(self._finish, recorder, None, sys.exc_info()[1])
+        Only the thread that runs it can take its op mode off torch's stack.
+        """
+        call, self._call = self._call, None
+        if call is not None and call.recorder is not None:
+            if call.thread == threading.get_ident():
+                call.recorder.stop()
             else:
-                self._guarded(self._finish, recorder, rest[1], None)
+                call.recorder.stop_hooks()
+        self._steady = None
 
-    def _inside(self, root: nn.Module) -> bool:
-        """The root is already on the recording's stack (it calls itself)."""
-        recorder = self._recorder
-        return recorder is not None and any(f.module is root for f in recorder.stack)
+    def idle(self) -> None:
+        """This thread runs no forward now (a notebook cell ended): drop one left unfinished."""
+        call = self._call
+        if call is not None and call.thread == threading.get_ident():
+            self.abandon()
+
+    # -------------------------------------------------------------- hooks
+    def _pre(self, module: nn.Module, args: tuple, kwargs: dict[str, Any]) -> None:
+        call = self._call
+        if call is not None:
+            if call.thread != threading.get_ident():
+                return  # another thread's concurrent forward: not recorded
+            if _running(call.frame):
+                call.depth += 1  # the root calls itself: part of the same forward
+                return
+            self.abandon()  # left by an interrupt (KeyboardInterrupt skips torch's exit hooks)
+        self._guarded(self._begin, args, kwargs)
+
+    def _post(self, module: nn.Module, args: tuple, kwargs: dict[str, Any], result: Any) -> None:
+        call = self._ours()
+        if call is None:
+            return
+        self._returned = True
+        if call.depth:
+            call.depth -= 1
+            return
+        self._call = None
+        self._guarded(self._end, call, result, None)
+
+    def _post_failed(self, module: nn.Module, args: tuple, result: Any) -> None:
+        # torch calls always-call hooks after a normal return too: _post ran first then.
+        if self._returned:
+            self._returned = False
+            return
+        call = self._ours()
+        if call is None:
+            return
+        if call.depth:
+            call.depth -= 1
+            return
+        self._call = None
+        self._guarded(self._end, call, None, sys.exc_info()[1])
+
+    def _registered(self, module: nn.Module, name: str, value: Any) -> None:
+        # A module or parameter added to the watched model: the next forward is recorded.
+        if id(module) in self._members:
+            self._steady = None
+
+    def _ours(self) -> _RootCall | None:
+        call = self._call
+        if call is None or call.thread != threading.get_ident():
+            return None
+        return call
 
     # ----------------------------------------------------------- recording
-    def _start(self, root: nn.Module, args: tuple) -> None:
-        inputs = labelled_inputs(args, _call_kwargs(), strict=False)
-        trace = build_structure(root, inputs=inputs, with_edges=False)
+    def _begin(self, args: tuple, kwargs: dict[str, Any]) -> None:
+        root = self._model()
+        if root is None:
+            return
+        key = _signature(root, args, kwargs)
+        frame = sys._getframe(3)  # _guarded <- _pre <- torch's inner <- _call_impl
+        thread = threading.get_ident()
+        if key is not None and key == self._steady:
+            self._call = _RootCall(thread, frame, None, key)
+            return
+        self._steady = None
+        inputs = labelled_inputs(args, kwargs)
+        # Seen from outside, a compiled forward has no data-flow: keep the known chains.
+        trace = build_structure(root, inputs=inputs, with_edges=self.compiled)
+        trace.compiled = self.compiled
         recorder = Recorder(root, trace)
         recorder.add_inputs(inputs)
-        recorder.mode.__enter__()
-        Recorder._active.append(recorder)
-        self._recorder = recorder
+        call = _RootCall(thread, frame, recorder, key)
+        if not self.compiled:
+            recorder.start()
+            recorder.enter_root(args)
+        self._call = call
 
-    def _finish(self, recorder: Recorder, output: Any, exc: BaseException | None) -> None:
-        self._end_recording()
-        if exc is not None:
-            recorder.fail(exc)
-        else:
-            recorder.finish(output)
-        self._on_run(recorder.trace)
-
-    def _end_recording(self) -> None:
-        recorder, self._recorder = self._recorder, None
+    def _end(self, call: _RootCall, output: Any, exc: BaseException | None) -> None:
+        recorder = call.recorder
         if recorder is None:
+            if exc is None:
+                self._on_repeat()
+                return
+            # A repeated forward that failed: record where, from the traceback.
+            self._steady = None
+            self._on_run(self._failure_outside(exc))
             return
-        if recorder in Recorder._active:
-            Recorder._active.remove(recorder)
-        recorder.leave_mode()
+        root = recorder.model
+        if self.compiled:
+            recorder.seen_from_outside(output, exc)
+        else:
+            recorder.stop()
+            if exc is not None:
+                recorder.fail(exc)
+            else:
+                recorder.finish(output)
+        trace = recorder.trace
+        self._members = {id(m) for m in root.modules()}
+        if _clean(trace) and not _still_lazy(root):
+            self._steady = call.key
+        self._on_run(trace)
+
+    def _failure_outside(self, exc: BaseException) -> Trace:
+        root = self._model()
+        assert root is not None
+        trace = build_structure(root, with_edges=True)
+        trace.compiled = self.compiled
+        recorder = Recorder(root, trace)
+        recorder.fail_at(_failing_module(root, exc), exc)
+        return trace
 
     def _guarded(self, step: Callable[..., None], *args: Any) -> None:
         """Run a bookkeeping step; if lazyviz itself fails, stop recording, never the model."""
         try:
             step(*args)
         except Exception as exc:  # lazyviz's own bug must not change the user's forward
-            self._end_recording()
+            self.abandon()
             warnings.warn(
                 f"lazyviz stopped recording this forward after an internal error: {exc!r}",
                 RuntimeWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
 
 
-def _call_kwargs() -> dict[str, Any]:
-    """The keyword arguments of the module call whose pre-hook is running.
+def _signature(root: nn.Module, args: tuple, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What decides a forward's record besides the model: its tensors' shapes, dtypes, devices.
 
-    A global forward pre-hook receives only the positional ones; torch keeps
-    the keywords in ``Module._call_impl``'s frame, read here so that keyword
-    inputs become input nodes as they do in ``lazyviz.trace``. If torch ever
-    keeps them elsewhere, the answer is simply none.
+    Non-tensor arguments count by value when they are plain (a flag like
+    ``use_cache=False`` changes the path); any other object makes the forward
+    unique (None), so it is recorded.
     """
-    frame = sys._getframe(1)
-    for _ in range(6):
-        frame = frame.f_back  # type: ignore[assignment]
-        if frame is None:
-            break
-        kwargs = frame.f_locals.get("kwargs")
-        if frame.f_code.co_name in ("inner", "_call_impl") and isinstance(kwargs, dict):
-            return kwargs
-    return {}
+    if len(args) == 1 and not kwargs and type(args[0]) is torch.Tensor:  # the common case, fast
+        x = args[0]
+        return (root.training, x.shape, x.dtype, x.device)
+    parts: list[Any] = [root.training]
+    for value in (*args, *sorted(kwargs.items())):
+        if not _describe(value, parts):
+            return None
+    return tuple(parts)
+
+
+_PLAIN = (int, float, bool, str, type(None))
+
+
+def _describe(value: Any, parts: list[Any]) -> bool:
+    if isinstance(value, torch.Tensor):
+        parts.append((value.shape, value.dtype, value.device))
+    elif isinstance(value, _PLAIN):
+        parts.append(value)
+    elif isinstance(value, (tuple, list)):
+        parts.append(len(value))
+        return all(_describe(v, parts) for v in value)
+    elif isinstance(value, dict):
+        parts.append(tuple(value))
+        return all(_describe(v, parts) for v in value.values())
+    else:
+        return False
+    return True
+
+
+def _running(frame: types.FrameType | None) -> bool:
+    """The frame is on this thread's stack: the call it belongs to has not ended."""
+    if frame is None:
+        return False
+    current: types.FrameType | None = sys._getframe(2)
+    while current is not None:
+        if current is frame:
+            return True
+        current = current.f_back
+    return False
+
+
+def _clean(trace: Trace) -> bool:
+    return trace.error is None and not any(
+        e["kind"] in ("materialize", "init", "error") for e in trace.events
+    )
+
+
+def _still_lazy(root: nn.Module) -> bool:
+    return any(is_uninitialized(p) for p in root.parameters())
+
+
+def _failing_module(root: nn.Module, exc: BaseException) -> nn.Module:
+    """The innermost module of ``root`` whose forward is on the exception's traceback."""
+    members = {id(m): m for m in root.modules()}
+    found = root
+    tb = exc.__traceback__
+    while tb is not None:
+        owner = tb.tb_frame.f_locals.get("self")
+        if isinstance(owner, nn.Module) and id(owner) in members:
+            found = owner
+        tb = tb.tb_next
+    return found
 
 
 _WATCHED: weakref.WeakKeyDictionary[nn.Module, Any] = weakref.WeakKeyDictionary()
 
 
-def watch(model: nn.Module) -> Any:
-    """A widget that follows ``model`` live: every forward you run shows up in it.
+def watch(model: nn.Module, *, max_runs: int = 20) -> Any:
+    """A widget that follows ``model`` live: the forwards you run show up in it.
 
-    The model runs exactly as without lazyviz (same outputs, same exceptions);
-    each forward, failed ones included, is appended to the widget as a new run
-    and played. Watching the same model again returns the same widget.
+    The model runs exactly as without lazyviz (same outputs, same
+    exceptions). A forward that differs from the last one (new shapes, a
+    materialization, an error) becomes a new entry of ``w.history`` and
+    plays; a forward that repeats it only adds to that entry's count, at
+    almost no cost. Watching the same model again returns the same widget.
 
     Parameters
     ----------
     model : torch.nn.Module
-        Held weakly: deleting it frees it and ends the watching.
+        Held weakly: deleting it frees it and ends the watching. A
+        ``torch.compile``'d model is watched from outside its compiled graph.
+    max_runs : int
+        The most entries ``w.history`` keeps; the first one (where the shapes
+        resolved) is always kept, then the newest.
 
     Returns
     -------
     WatchedViz
-        A :class:`~lazyviz.widget.LazyViz` with a :meth:`~WatchedViz.detach`
-        method that removes every hook.
+        A :class:`~lazyviz.widget.LazyViz` with a ``detach()`` method that
+        removes every hook.
     """
-    check_model(model)
+    from lazyviz.widget import WatchedViz
+
+    eager_module(model)  # TypeError for what cannot be watched
     existing = _WATCHED.get(model)
     if existing is not None and existing.attached:
         return existing
-    widget = _watched_widget_class()(model)
+    widget = WatchedViz(model, max_runs=max_runs)
     _WATCHED[model] = widget
     return widget
-
-
-def _watched_widget_class() -> type:
-    # widget.py imports anywidget; keep `import lazyviz.watch` light for scripts.
-    from lazyviz.widget import LazyViz
-
-    class WatchedViz(LazyViz):
-        """A :class:`LazyViz` bound to the user's own model through a :class:`Watcher`."""
-
-        def __init__(self, model: nn.Module) -> None:
-            super(LazyViz, self).__init__(runs=[build_structure(model).to_dict()])
-            self._watcher = Watcher(model, self._show_run)
-
-        @property
-        def attached(self) -> bool:
-            """True until :meth:`detach` (or the model was deleted)."""
-            return self._watcher.attached
-
-        def detach(self) -> None:
-            """Stop watching: every hook lazyviz added is removed. Harmless to repeat."""
-            self._watcher.detach()
-
-        def feed(self, *args: Any, **kwargs: Any) -> WatchedViz:
-            """Run a batch through the watched model itself (as ``model(X)`` would).
-
-            A failure is shown on its node in the widget instead of raised.
-            """
-            model = self._watcher.model
-            if model is None or not self.attached:
-                raise RuntimeError("this widget no longer watches a model (detached or deleted)")
-            from lazyviz.flatten import labelled_inputs
-
-            labelled_inputs(args, kwargs)
-            with contextlib.suppress(Exception):  # recorded by the watcher, drawn in red
-                model(*args, **kwargs)
-            return self
-
-        def _show_run(self, trace: Trace) -> None:
-            with self.hold_sync():
-                self.playing = False
-                self.runs = [*self.runs, trace.to_dict()]
-                self.run = len(self.runs) - 1
-                self.step = 0
-                self.playing = True
-
-    return WatchedViz

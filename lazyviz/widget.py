@@ -8,8 +8,12 @@ from its traits with no kernel (that is what :meth:`LazyViz.to_html` does).
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
+import time
 import warnings
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +22,12 @@ import traitlets
 from torch import nn
 
 from lazyviz.flatten import iter_tensors
-from lazyviz.trace import Session, check_model
+from lazyviz.graph import Trace
+from lazyviz.structure import build_structure
+from lazyviz.trace import Session, check_model, eager_module
+from lazyviz.watch import COMPILED_NOTE, Watcher
 
-__all__ = ["LazyViz"]
+__all__ = ["LazyViz", "WatchedViz"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -63,13 +70,20 @@ class LazyViz(anywidget.AnyWidget):
     _css = STATIC / "widget.css"
 
     runs = traitlets.List(traitlets.Dict()).tag(sync=True)
-    """Every batch shown so far, each a trace record (schema ``lazyviz.trace/1``).
+    """The recorded runs, oldest first, each a trace record (schema ``lazyviz.trace/1``).
 
-    ``runs[0]`` is a structure-only record with no events when the widget was
-    made without a batch."""
+    ``runs[0]`` is a structure-only record with no events until the first
+    batch. A new run reaches the front end once, as a ``lazyviz:run``
+    message (the list is never re-sent whole: ipywidgets would send all of
+    it on every change); the list stays the state a saved page restores."""
+
+    forwards = traitlets.List(traitlets.Int()).tag(sync=True)
+    """How many forwards produced each record of :attr:`runs` (0 for the structure-only one).
+
+    Synced at most a few times a second while a watched loop repeats a forward."""
 
     run = traitlets.Int(0).tag(sync=True)
-    """Index into :attr:`runs` of the run on screen; :meth:`feed` sets it to the newest."""
+    """Index into :attr:`runs` of the run on screen; a new run sets it to the newest."""
 
     step = traitlets.Int(0).tag(sync=True)
     """Animation position in the shown run: 0 = nothing played, ``len(events)`` = the end."""
@@ -81,15 +95,27 @@ class LazyViz(anywidget.AnyWidget):
     """Animation speed as a multiple of the base rate (1.0 = 4 events per second)."""
 
     selected = traitlets.Unicode("").tag(sync=True)
-    """Node id shown in the details panel, ``""`` for none."""
+    """Node id shown in the details panel, ``""`` for none. Selecting a node computes its
+    histograms (once; cached)."""
 
     histograms = traitlets.Dict().tag(sync=True)
     """``{node_id: {param_name: {init_label: {edges, counts, mean, std, expected_std, theory}}}}``.
 
-    Empty until the initializer comparison fills it."""
+    Filled on demand for the nodes selected so far (:data:`DEFAULT_INITS`)."""
+
+    histogram_notes = traitlets.Dict().tag(sync=True)
+    """``{node_id: sentence}`` shown instead of histograms; key ``"*"`` applies to every node
+    without histograms (an offline page that left them out)."""
+
+    note = traitlets.Unicode("").tag(sync=True)
+    """One sentence about what the widget cannot show (e.g. a compiled model), or ``""``."""
 
     height = traitlets.Int(480).tag(sync=True)
     """Pixel height of the widget in a notebook cell."""
+
+    max_runs: int = 20
+    """The most runs kept (the structure-only record aside); the first run, where the shapes
+    resolved, is always kept, then the newest."""
 
     def __init__(self, model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) -> None:
         check_model(model)
@@ -97,9 +123,25 @@ class LazyViz(anywidget.AnyWidget):
         self._session = Session(model, inplace=inplace)
         batch = bool(args or kwargs)
         first = self._session.run(args, kwargs) if batch else self._session.structure()
-        record = first.to_dict()
-        hists = _histograms(model, args, kwargs, record) if batch else {}
-        super().__init__(runs=[record], histograms=hists)
+        self._init_state(first.to_dict(), forwards=1 if batch else 0)
+
+    def _init_state(self, record: dict[str, Any], *, forwards: int) -> None:
+        super().__init__(runs=[record], forwards=[forwards])
+        self._hist_cache: dict[str, Any] = {}
+        self._unsent = 0  # repeats of the newest run not yet in the synced `forwards`
+        self._synced_at = 0.0
+        _flush_after_each_cell(self)
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """The runs recorded, oldest first: ``[{"trace": record, "forwards": n}, ...]``.
+
+        At most :attr:`max_runs` entries; the structure-only record is not one."""
+        return [
+            {"trace": copy.deepcopy(r), "forwards": n}
+            for r, n in zip(self.runs, self._counts(), strict=False)
+            if n > 0
+        ]
 
     def feed(self, *args: Any, **kwargs: Any) -> LazyViz:
         """Run another batch through the widget's model and show it from step 0.
@@ -115,13 +157,54 @@ class LazyViz(anywidget.AnyWidget):
             The widget itself, so ``w.feed(X2)`` as a cell's last line shows it.
         """
         _check_keywords(kwargs)
-        record = self._session.run(args, kwargs).to_dict()
+        self._add_run(self._session.run(args, kwargs).to_dict(), play=False)
+        return self
+
+    # ------------------------------------------------------------- history
+    def _add_run(self, record: dict[str, Any], *, play: bool) -> None:
+        """Append a run: sent to the front end once, never again."""
+        self._flush_counts()
+        drop = self._slot_to_free()
+        if drop is not None:
+            del self.runs[drop]
+            del self.forwards[drop]
+        # In place, on purpose: reassigning the list would re-send all of it.
+        self.runs.append(record)
+        counts = [*self.forwards, 1]
+        self.send({"type": "lazyviz:run", "entry": record, "drop": drop})
         with self.hold_sync():
             self.playing = False
             self.step = 0
-            self.runs = [*self.runs, record]
+            self.forwards = counts
             self.run = len(self.runs) - 1
-        return self
+            self.playing = play
+        self._synced_at = time.monotonic()
+
+    def _slot_to_free(self) -> int | None:
+        if self.forwards and self.forwards[0] == 0:
+            return 0  # the structure-only record gives way to the first real run
+        if len(self.runs) >= max(self.max_runs, 1):
+            return 1 if self.max_runs > 1 else 0  # keep the run where the shapes resolved
+        return None
+
+    def _count_repeat(self) -> None:
+        """The newest run happened once more: count it; sync a few times a second at most."""
+        self._unsent += 1
+        if time.monotonic() - self._synced_at >= COUNT_INTERVAL:
+            self._flush_counts()
+
+    def _flush_counts(self) -> None:
+        if not self._unsent:
+            return
+        self.forwards = self._counts()
+        self._unsent = 0
+        self._synced_at = time.monotonic()
+
+    def _counts(self) -> list[int]:
+        counts = list(self.forwards)
+        if counts:
+            counts[-1] += self._unsent
+        return counts
 
     def to_dict(self) -> dict[str, Any]:
         """The trace record of the run on screen (schema ``lazyviz.trace/1``), a copy."""
@@ -131,16 +214,82 @@ class LazyViz(anywidget.AnyWidget):
         """Write the widget as one self-contained HTML page (works offline, no kernel).
 
         The page carries the current state (runs, step, selection), so it
-        opens where the widget is now.
+        opens where the widget is now, and the histograms of as many layers
+        as fit in :data:`PAGE_HISTOGRAM_BUDGET` bytes (the others say so).
 
         Returns
         -------
         pathlib.Path
             The path written.
         """
-        from lazyviz.export import write_html
+        from lazyviz.export import widget_state, write_html
 
-        return write_html(self, path, title=f"lazyviz · {self.runs[self.run].get('model', '')}")
+        self._flush_counts()
+        state = widget_state(self)
+        state["histograms"], state["histogram_notes"] = self._page_histograms()
+        title = f"lazyviz · {self.runs[self.run].get('model', '')}"
+        return write_html(self, path, title=title, state=state)
+
+    # ---------------------------------------------------------- histograms
+    @traitlets.observe("selected")
+    def _on_selected(self, change: dict[str, Any]) -> None:
+        node_id = change["new"]
+        if node_id and node_id not in self.histograms and node_id not in self.histogram_notes:
+            data, note = self._node_histograms(node_id)
+            if data:
+                self.histograms = {**self.histograms, node_id: data}
+            elif note:
+                self.histogram_notes = {**self.histogram_notes, node_id: note}
+
+    def _node_histograms(self, node_id: str) -> tuple[dict[str, Any], str | None]:
+        """What the details panel shows for one node, or the sentence saying why not."""
+        from lazyviz.compare import node_histograms
+
+        node = next((n for n in self.runs[self.run]["nodes"] if n["id"] == node_id), None)
+        if node is None or node["kind"] != "module" or not node["params"]:
+            return {}, None
+        if not any(p["shape"] is not None for p in node["params"]):
+            return {}, "No histograms: this layer's shapes are not known in this run."
+        model = self._histogram_model()
+        path = node["path"]
+        try:
+            module = model.get_submodule(path) if model is not None else None
+            parent = model.get_submodule(path.rpartition(".")[0]) if model and path else None
+        except AttributeError:
+            module = None
+        if module is None:
+            return {}, "No histograms: this layer is no longer in the model."
+        try:
+            return node_histograms(module, parent, path), None
+        except Exception as exc:  # the panel is an extra: it never costs the widget
+            return {}, f"No histograms: {type(exc).__name__}: {exc}"
+
+    def _histogram_model(self) -> nn.Module | None:
+        return self._session.model
+
+    def _page_histograms(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Histograms for an offline page: the selected node first, then in order, within budget."""
+        hists = dict(self.histograms)
+        notes = dict(self.histogram_notes)
+        size = len(json.dumps(hists))
+        ids = [n["id"] for n in self.runs[self.run]["nodes"] if n["kind"] == "module"]
+        order = [self.selected] if self.selected in ids else []
+        for node_id in [*order, *ids]:
+            if node_id in hists or node_id in notes:
+                continue
+            if size > PAGE_HISTOGRAM_BUDGET:
+                notes["*"] = LEFT_OUT
+                break
+            data, note = self._node_histograms(node_id)
+            if data:
+                hists[node_id] = data
+                size += len(json.dumps(data))
+            elif note:
+                notes[node_id] = note
+        return hists, notes
+
+    def _after_cell(self) -> None:
+        self._flush_counts()
 
     @traitlets.validate("run")
     def _valid_run(self, proposal: dict[str, Any]) -> int:
@@ -181,28 +330,42 @@ class LazyViz(anywidget.AnyWidget):
         return len(self.runs[self.run].get("events", []))
 
 
-HISTOGRAM_LIMIT = 4_000_000
-"""Largest model (in parameter entries) whose per-initializer histograms are computed up front.
+COUNT_INTERVAL = 0.25
+"""Seconds between syncs of the repeat count while a watched loop runs."""
 
-Above it the details panel shows shapes only; ``lazyviz.compare_inits`` does the
-same comparison on demand, sampling large parameters."""
+PAGE_HISTOGRAM_BUDGET = 300_000
+"""Bytes of histograms an offline page embeds; layers past it say they were left out."""
+
+LEFT_OUT = (
+    "Histograms of this layer were left out of this page to keep it small; "
+    "select the layer in the notebook to see them."
+)
 
 
-def _histograms(
-    model: nn.Module, args: tuple, kwargs: dict[str, Any], record: dict[str, Any]
-) -> dict[str, Any]:
-    """What each default initializer draws for every parameter, for the details panel."""
-    known = sum(p["numel"] or 0 for n in record["nodes"] for p in n["params"])
-    if record["error"] is not None or not 0 < known <= HISTOGRAM_LIMIT:
-        return {}
-    from lazyviz.compare import DEFAULT_INITS, compare_data, histograms_by_node
+def _flush_after_each_cell(widget: LazyViz) -> None:
+    """After each notebook cell, send the last repeat count and drop an interrupted forward.
 
+    A loop that ends between two throttled syncs would otherwise leave the
+    front end's count behind; a cell stopped by Ctrl-C leaves its forward
+    unfinished (KeyboardInterrupt skips torch's exit hooks).
+    """
     try:
-        data, _ = compare_data(model, args, kwargs, inits=DEFAULT_INITS, seed=0)
-    except Exception as exc:  # the panel's histograms are an extra: never cost the widget
-        warnings.warn(f"lazyviz: no histograms in the details panel ({exc})", stacklevel=3)
-        return {}
-    return histograms_by_node(data)
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    ref = weakref.ref(widget)
+
+    def after_cell(*_: Any) -> None:
+        w = ref()
+        if w is None:
+            shell.events.unregister("post_run_cell", after_cell)
+            return
+        w._after_cell()
+
+    shell.events.register("post_run_cell", after_cell)
 
 
 def _check_keywords(kwargs: dict[str, Any]) -> None:
@@ -216,3 +379,64 @@ def _check_keywords(kwargs: dict[str, Any]) -> None:
                 f"{value!r} is not a tensor. To set the widget option, assign it after "
                 f"construction: w = LazyViz(model, X); w.{key} = {value!r}"
             )
+
+
+class WatchedViz(LazyViz):
+    """A :class:`LazyViz` that follows the user's own model: see :func:`lazyviz.watch`."""
+
+    def __init__(self, model: nn.Module, *, max_runs: int = 20) -> None:
+        if not isinstance(max_runs, int) or max_runs < 1:
+            raise ValueError(f"max_runs must be a positive integer, got {max_runs!r}")
+        module, compiled = eager_module(model)
+        self.max_runs = max_runs
+        structure = build_structure(module)
+        structure.compiled = compiled
+        self._init_state(structure.to_dict(), forwards=0)
+        self._called = weakref.ref(model)
+        self._watcher = Watcher(model, self._show_run, self._count_repeat)
+        if compiled:
+            self.note = COMPILED_NOTE
+            warnings.warn(f"lazyviz.watch: {COMPILED_NOTE}", stacklevel=3)
+
+    @property
+    def attached(self) -> bool:
+        """True until :meth:`detach` (or the model was deleted)."""
+        return self._watcher.attached
+
+    def detach(self) -> None:
+        """Stop watching: every hook lazyviz added is removed. Harmless to repeat."""
+        self._flush_counts()
+        self._watcher.detach()
+
+    def feed(self, *args: Any, **kwargs: Any) -> WatchedViz:
+        """Run a batch through the watched model itself (as ``model(X)`` would).
+
+        A failure is shown on its node in the widget instead of raised.
+        """
+        model = self._called()
+        if model is None or not self.attached:
+            raise RuntimeError("this widget no longer watches a model (detached or deleted)")
+        with contextlib.suppress(Exception):  # recorded by the watcher, drawn in red
+            model(*args, **kwargs)
+        return self
+
+    def _show_run(self, trace: Trace) -> None:
+        record = trace.to_dict()
+        repeat = self.forwards[-1] > 0 and record == self.runs[-1] and _is_clean(record)
+        if repeat:
+            self._count_repeat()
+        else:
+            self._add_run(record, play=True)
+
+    def _histogram_model(self) -> nn.Module | None:
+        return self._watcher.model
+
+    def _after_cell(self) -> None:
+        super()._after_cell()
+        self._watcher.idle()
+
+
+def _is_clean(record: dict[str, Any]) -> bool:
+    return record["error"] is None and not any(
+        e["kind"] in ("materialize", "init", "error") for e in record["events"]
+    )

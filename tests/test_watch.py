@@ -25,15 +25,18 @@ def test_a_forward_in_the_users_cell_appears_in_the_widget() -> None:
     w = lazyviz.watch(net)
     assert len(w.runs) == 1 and w.runs[0]["events"] == []
     assert w.runs[0]["nodes"][1]["params"][0]["shape_before"] == [256, None]
+    assert w.history == []
     y = net(torch.rand(2, 20))  # the user's own call, no lazyviz in between
     assert y.shape == (2, 10)
-    assert len(w.runs) == 2 and w.run == 1 and w.step == 0 and w.playing
+    # the structure-only record gives way to the first run
+    assert len(w.runs) == 1 and w.run == 0 and w.step == 0 and w.playing
     kinds = [e["kind"] for e in w.to_dict()["events"]]
     assert kinds.count("materialize") == 4
     assert net[0].weight.shape == (256, 20)  # the model really ran
     net(torch.rand(2, 20))
-    assert len(w.runs) == 3
+    assert len(w.runs) == 2
     assert not any(e["kind"] == "materialize" for e in w.to_dict()["events"])
+    assert [h["forwards"] for h in w.history] == [1, 1]
     w.detach()
 
 
@@ -74,16 +77,22 @@ def test_exceptions_propagate_unchanged_and_are_drawn_on_their_node() -> None:
 def test_detach_leaves_no_hooks_and_repeating_is_harmless() -> None:
     before = hook_counts()
     net = mlp()
+    net(torch.rand(2, 20))  # materialized first: its lazy layers drop their own pre-hooks
     pre_hooks = [dict(m._forward_pre_hooks) for m in net.modules()]
+    post_hooks = [dict(m._forward_hooks) for m in net.modules()]
     w = lazyviz.watch(net)
     assert lazyviz.watch(net) is w  # watching twice: the same widget
-    assert hook_counts() == [n + 1 for n in before]
+    assert hook_counts() == before, "watching adds no process-wide forward hook"
+    net(torch.rand(2, 20))
+    assert hook_counts() == before, "nor leaves one after a recorded forward"
     w.detach()
     w.detach()
     assert hook_counts() == before
     assert [dict(m._forward_pre_hooks) for m in net.modules()] == pre_hooks
+    assert [dict(m._forward_hooks) for m in net.modules()] == post_hooks
+    assert not net._forward_hooks_with_kwargs and not net._forward_hooks_always_called
     net(torch.rand(2, 20))
-    assert len(w.runs) == 1  # no longer watching
+    assert len(w.runs) == 1  # no longer watching: the forward above only
     assert lazyviz.watch(net) is not w  # a detached widget is not handed out again
     lazyviz.watch(net).detach()
 
@@ -98,7 +107,7 @@ def test_the_model_is_collectable_after_del() -> None:
     gc.collect()
     assert ref() is None
     assert not w.attached and hook_counts() == before
-    assert len(w.runs) == 2  # what was seen stays shown
+    assert len(w.runs) == 1 and w.history[0]["forwards"] == 1  # what was seen stays shown
 
 
 def test_only_the_watched_model_is_recorded() -> None:
