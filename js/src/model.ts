@@ -114,6 +114,10 @@ export interface Traits {
   speed: number;
   selected: string;
   histograms: Record<string, unknown>;
+  /** `forwards[i]`: forwards of the user's model that produced exactly `runs[i]` (watch); a missing count is 1. */
+  forwards: number[];
+  /** `{node_id: sentence}`: why that node has no histograms; shown instead of them. */
+  histogram_notes: Record<string, string>;
   height: number;
 }
 
@@ -127,8 +131,9 @@ export interface WidgetModel {
   get<K extends TraitName>(name: K): Traits[K] | undefined;
   set<K extends TraitName>(name: K, value: Traits[K]): void;
   save_changes(): void;
-  on(event: string, callback: () => void): void;
-  off(event?: string | null, callback?: (() => void) | null): void;
+  /** Trait events (`change:<name>`) pass `(model, value)`; `msg:custom` passes `(content, buffers)`. */
+  on(event: string, callback: (...args: unknown[]) => void): void;
+  off(event?: string | null, callback?: ((...args: unknown[]) => void) | null): void;
 }
 
 /** A structure-only trace with nothing in it: what an empty `runs` shows. */

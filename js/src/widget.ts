@@ -1,11 +1,19 @@
 // The anywidget entry: a thin adapter over the front-end library in view/.
-// `render` resolves once the first layout is drawn and returns the cleanup.
-// The performance marks let benchmarks split load time from drawing time.
+// `initialize` runs once per model (however many views): it applies the
+// kernel's `lazyviz:run` messages to the model's history. `render` resolves
+// once the first layout is drawn and returns the cleanup. The performance
+// marks let benchmarks split load time from drawing time.
+// Only the default export: anywidget warns when a bundle has both.
 
+import { followRunMessages } from "./history";
 import type { WidgetModel } from "./model";
 import { mount } from "./view/app";
 
-export async function render({ model, el }: { model: WidgetModel; el: HTMLElement }): Promise<() => void> {
+function initialize({ model }: { model: WidgetModel }): () => void {
+  return followRunMessages(model);
+}
+
+async function render({ model, el }: { model: WidgetModel; el: HTMLElement }): Promise<() => void> {
   performance.mark?.("lazyviz:render");
   const app = mount(el, model);
   await app.ready;
@@ -13,4 +21,4 @@ export async function render({ model, el }: { model: WidgetModel; el: HTMLElemen
   return () => app.destroy();
 }
 
-export default { render };
+export default { initialize, render };

@@ -4,6 +4,7 @@
 // timeline, the graph and the controls; drawing and logic live elsewhere.
 
 import { currentTrace, type Trace, type WidgetModel } from "../model";
+import { onRunsAppended } from "../history";
 import { buildStructure, isContainer, type Structure } from "../structure";
 import { Timeline, type Cursor } from "../timeline";
 import { nextStop as stopAfter } from "../stops";
@@ -16,7 +17,8 @@ import { html } from "./dom";
 import { Flow } from "./flow";
 import { GraphView } from "./graph";
 import { Header } from "./header";
-import { histogramsFor } from "./histogram";
+import { histogramPanel } from "./histogram";
+import { num, str } from "./values";
 import { Viewport } from "./viewport";
 
 /** Events per second at speed 1 (docs/widget-state.md). */
@@ -100,15 +102,15 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
 
   const interval = (): number => 1000 / (BASE_RATE * (speed > 0 ? speed : 1));
 
-  let shownRuns: unknown = null;
-  let shownIndex = -1;
+  /** The raw record on screen: an entry added elsewhere in `runs` only relabels the picker. */
+  let shownEntry: unknown = null;
 
   function rebuild(): void {
     const runs = model.get("runs");
     const { trace, index } = currentTrace(runs, model.get("run"));
-    if (shown && runs === shownRuns && index === shownIndex) return;
-    shownRuns = runs;
-    shownIndex = index;
+    header.setRuns(runs ?? [], index, trace, model.get("forwards"));
+    if (shown && runs?.[index] !== undefined && runs[index] === shownEntry) return;
+    shownEntry = runs?.[index];
     const s = buildStructure(trace);
     const tl = new Timeline(s);
     const collapsed = defaultCollapsed(s);
@@ -116,7 +118,6 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     if (trace.error && s.byId.has(trace.error.node)) reveal(s, collapsed, trace.error.node);
     if (selected && s.byId.has(selected)) reveal(s, collapsed, selected);
     shown = { trace, s, tl, cursor: tl.cursor(), collapsed };
-    header.setRuns(model.get("runs") ?? [], index, trace);
     root.dataset.steps = String(tl.steps);
     root.classList.toggle("lv-animated", tl.animated);
     fitted = false;
@@ -218,7 +219,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
       details.showLegend(shown.tl.animated);
       return;
     }
-    const hist = histogramsFor(model.get("histograms"), n.id);
+    const hist = histogramPanel(model.get("histograms"), model.get("histogram_notes"), n);
     details.show(shown.s, n, shown.cursor.node(n.id), shown.collapsed.has(n.id), hist);
   }
 
@@ -341,6 +342,16 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
 
   // Trait listeners (Python or the page can drive everything).
   let pendingRebuild = false;
+  const scheduleRebuild = (): void => {
+    if (pendingRebuild) return;
+    pendingRebuild = true;
+    queueMicrotask(() => {
+      pendingRebuild = false;
+      if (!destroyed) rebuild();
+    });
+  };
+  // A `lazyviz:run` message extends the list in place (history.ts says why): no change:runs.
+  const stopAppends = onRunsAppended((runs) => runs === model.get("runs") && scheduleRebuild());
   const listeners: Array<[string, () => void]> = [
     ["change:step", () => seek(num(model.get("step"), 0), shown !== null && num(model.get("step"), 0) === shown.cursor.step + 1, true)],
     ["change:playing", () => setPlaying(!!model.get("playing"), true)],
@@ -349,16 +360,10 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
       refresh(false);
     }],
     ["change:selected", () => select(str(model.get("selected")), true)],
-    ["change:histograms", () => showDetails()],
+    ["change:histograms change:histogram_notes", () => showDetails()],
+    ["change:forwards", () => header.setForwards(model.get("forwards"))],
     ["change:height", applyHeight],
-    ["change:runs change:run", () => {
-      if (pendingRebuild) return;
-      pendingRebuild = true;
-      queueMicrotask(() => {
-        pendingRebuild = false;
-        if (!destroyed) rebuild();
-      });
-    }],
+    ["change:runs change:run", scheduleRebuild],
   ];
   for (const [name, fn] of listeners) for (const n of name.split(" ")) model.on(n, fn);
 
@@ -387,15 +392,8 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
       viewport.svg.removeEventListener("click", onClick);
       root.removeEventListener("keydown", onKey);
       for (const [name, fn] of listeners) for (const n of name.split(" ")) model.off(n, fn);
+      stopAppends();
       root.remove();
     },
   };
-}
-
-function num(v: unknown, fallback: number): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : fallback;
-}
-
-function str(v: unknown): string {
-  return typeof v === "string" ? v : "";
 }

@@ -7,7 +7,7 @@ import { shapeSegments, shapesText } from "../format";
 import { descendants, isContainer, type Structure } from "../structure";
 import type { NodeFrame } from "../timeline";
 import { clear, html, setSegmentsHtml } from "./dom";
-import { drawHistograms, type ParamHistograms } from "./histogram";
+import { drawHistogramPanel, type HistogramPanel } from "./histogram";
 
 export interface DetailsHandlers {
   toggle(id: string): void;
@@ -51,7 +51,7 @@ export class Details {
     );
   }
 
-  show(s: Structure, n: TraceNode, f: NodeFrame | undefined, collapsed: boolean, hist: ParamHistograms | undefined): void {
+  show(s: Structure, n: TraceNode, f: NodeFrame | undefined, collapsed: boolean, hist: HistogramPanel): void {
     clear(this.el);
     this.el.classList.remove("lv-empty");
     const top = html("div", { class: "lv-d-head" }, this.el);
@@ -98,6 +98,6 @@ export class Details {
 
     const err = f?.error ?? null;
     if (err) html("div", { class: "lv-d-error" }, this.el, err);
-    if (hist) drawHistograms(this.el, hist);
+    drawHistogramPanel(this.el, hist);
   }
 }

@@ -1,14 +1,19 @@
 // Small per-initializer histograms in the details panel, from the
-// `histograms` trait (filled by issue 4): bars from Python's bins, the
-// theoretical density as a line, mean/std against their expected values.
+// `histograms` trait: bars from Python's bins, the theoretical density as a
+// line, mean/std against their expected values. Python fills a node's entry
+// only once the node is selected, or says why not in `histogram_notes`.
 
+import { isKnown } from "../format";
+import type { TraceNode } from "../model";
 import { clear, html, svg } from "./dom";
 
 export interface HistogramData {
   edges: number[];
   counts: number[];
-  mean?: number;
-  std?: number;
+  /** null when Python could not compute it (an empty or non-finite tensor). */
+  mean?: number | null;
+  std?: number | null;
+  /** null where the initializer has no closed form (a custom callable). */
   expected_std?: number | null;
   theory?: { x?: number[]; pdf?: number[]; point?: number };
 }
@@ -33,6 +38,54 @@ export function histogramsFor(trait: Record<string, unknown> | undefined, node: 
     if (Object.keys(inits).length) out[param] = inits;
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/** What the details panel shows under a node's parameters. */
+export type HistogramPanel =
+  | { kind: "none" }
+  | { kind: "histograms"; data: ParamHistograms }
+  | { kind: "note"; text: string }
+  | { kind: "pending" };
+
+export const PENDING_TEXT = "Computing histograms…";
+
+/**
+ * A node without parameters (or with none known) has no histogram section.
+ * Otherwise Python's note for the node wins (it says why there are none),
+ * then its histograms, then the note for every node without them (key `"*"`:
+ * a page that left them out); with none of these the node waits for Python.
+ */
+export function histogramPanel(
+  trait: Record<string, unknown> | undefined,
+  notes: Record<string, unknown> | undefined,
+  node: TraceNode,
+): HistogramPanel {
+  const note = (key: string): string | null => {
+    const v = notes?.[key];
+    return typeof v === "string" && v !== "" ? v : null;
+  };
+  const own = note(node.id);
+  if (own !== null) return { kind: "note", text: own };
+  const data = histogramsFor(trait, node.id);
+  if (data) return { kind: "histograms", data };
+  if (!node.params.some((p) => isKnown(p.shape))) return { kind: "none" };
+  const all = note("*");
+  return all !== null ? { kind: "note", text: all } : { kind: "pending" };
+}
+
+export function drawHistogramPanel(parent: HTMLElement, panel: HistogramPanel): void {
+  if (panel.kind === "histograms") drawHistograms(parent, panel.data);
+  else if (panel.kind === "note") html("p", { class: "lv-hint lv-hist-note" }, parent, panel.text);
+  else if (panel.kind === "pending") html("p", { class: "lv-hint lv-hist-pending", role: "status" }, parent, PENDING_TEXT);
+}
+
+/** ` mean 0.0012 std 0.0861 (expected 0.0863)`; a value Python sent as null reads "n/a". */
+export function statsText(h: Pick<HistogramData, "mean" | "std" | "expected_std">): string {
+  const fmt = (v: number | null | undefined): string => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(4) : "n/a");
+  const mean = h.mean !== undefined ? ` mean ${fmt(h.mean)}` : "";
+  const std = h.std !== undefined ? ` std ${fmt(h.std)}` : "";
+  const exp = h.expected_std !== undefined ? ` (expected ${fmt(h.expected_std)})` : "";
+  return `${mean}${std}${exp}`;
 }
 
 const W = 220;
@@ -88,8 +141,5 @@ function drawOne(box: HTMLElement, label: string, h: HistogramData): void {
   }
   const cap = html("figcaption", {}, fig);
   html("b", {}, cap, label);
-  const std = h.std !== undefined ? ` std ${h.std.toFixed(4)}` : "";
-  const exp = h.expected_std != null ? ` (expected ${h.expected_std.toFixed(4)})` : "";
-  const mean = h.mean !== undefined ? ` mean ${h.mean.toFixed(4)}` : "";
-  cap.appendChild(document.createTextNode(`${mean}${std}${exp}`));
+  cap.appendChild(document.createTextNode(statsText(h)));
 }
