@@ -25,6 +25,7 @@ from lazyviz.copying import SharedWrite
 from lazyviz.flatten import call_tensors, iter_tensors
 from lazyviz.graph import Node, Param, Trace
 from lazyviz.ops import is_inplace, op_name, passes_through, raw_name, written_tensors
+from lazyviz.rng import PrivateRandom, draws_privately
 from lazyviz.shapes import is_uninitialized
 from lazyviz.structure import dtype_name, param_owners, qualified, sequential_edges, shared_with
 
@@ -66,6 +67,7 @@ class Frame:
     seen: dict[str, tuple[int, bool]]  # param name -> (id, was uninitialized)
     op_counts: dict[str, int] = field(default_factory=dict)
     quiet: bool = False  # the op mode is off for the duration of this (leaf) call
+    private: bool = False  # the private-random mode stepped aside for this (leaf) call
 
 
 class Recorder:
@@ -99,6 +101,7 @@ class Recorder:
         self._next_op = len(trace.nodes)
         self._handles: list[Any] = []
         self.thread = threading.get_ident()
+        self.random: PrivateRandom | None = None  # the private copy's generator mode, if any
 
     @classmethod
     def active(cls) -> list[Recorder]:
@@ -212,6 +215,8 @@ class Recorder:
             # record, and seeing each one costs more than the op (lazy init runs dozens).
             self.mode.__exit__(None, None, None)
             frame.quiet = True
+        if frame.leaf and self.random is not None and not draws_privately(module):
+            frame.private = self.random.pause()
 
     def _can_go_quiet(self, module: nn.Module) -> bool:
         stack = torch.overrides._get_current_function_mode_stack()
@@ -294,6 +299,8 @@ class Recorder:
                 for ended in reversed(self.stack[depth:]):
                     if ended.quiet:
                         self.mode.__enter__()
+                    if ended.private and self.random is not None:
+                        self.random.resume()
                 del self.stack[depth:]
                 return frame
         return None

@@ -12,20 +12,25 @@ thread caveat that restoring carries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import math
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
+from torch import nn
+from torch.utils._python_dispatch import TorchDispatchMode, _get_current_dispatch_mode
 
-__all__ = ["private_random"]
+__all__ = ["PrivateRandom", "draws_privately", "private_random", "reset_on_private_generator"]
 
 _SEEDED = torch.Tag.nondeterministic_seeded
 _REDIRECT: dict[Any, Any] = {}  # op overload -> the overload that takes a generator, or None
 
 
-class _PrivateRandom(TorchDispatchMode):
+class PrivateRandom(TorchDispatchMode):
+    """Gives every seeded operation a private generator (one per device)."""
+
     def __init__(self, seed: int) -> None:
         super().__init__()
         self.seed = seed
@@ -49,6 +54,16 @@ class _PrivateRandom(TorchDispatchMode):
             self.unredirected = True
             return func, kwargs
         return target, {**kwargs, "generator": self._generator(device)}
+
+    def pause(self) -> bool:
+        """Step aside (inside a layer known to draw nothing itself); False if not on top."""
+        if _get_current_dispatch_mode() is not self:
+            return False
+        self.__exit__(None, None, None)
+        return True
+
+    def resume(self) -> None:
+        self.__enter__()
 
     def _generator(self, device: torch.device) -> torch.Generator:
         gen = self.generators.get(device)
@@ -84,21 +99,87 @@ def _device_of(args: tuple, kwargs: dict) -> torch.device:
     return torch.device(device) if device is not None else torch.device("cpu")
 
 
+_ACTIVE = threading.local()
+
+
 @contextmanager
-def private_random(seed: int = 0) -> Iterator[Callable[[], bool]]:
+def private_random(seed: int = 0) -> Iterator[PrivateRandom]:
     """Run the body with its random draws on a private generator (seeded with ``seed``).
 
-    Yields a function telling whether some draw could not be redirected;
-    in that case the global CPU (and CUDA) RNG state is restored on exit.
+    Yields the mode; if some draw could not be redirected (``mode.unredirected``),
+    the global CPU (and CUDA) RNG state is restored on exit.
     """
     cpu_state = torch.get_rng_state()
     cuda_states = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
-    mode = _PrivateRandom(seed)
+    mode = PrivateRandom(seed)
+    outer = getattr(_ACTIVE, "mode", None)
+    _ACTIVE.mode = mode
+    mode.__enter__()
     try:
-        with mode:
-            yield lambda: mode.unredirected
+        yield mode
     finally:
+        # Interrupted inside a layer where it stepped aside, the mode is not on the stack.
+        mode.pause()
+        _ACTIVE.mode = outer
         if mode.unredirected:
             torch.set_rng_state(cpu_state)
             if cuda_states is not None:
                 torch.cuda.set_rng_state_all(cuda_states)
+
+
+# torch.nn layers whose forward draws random numbers: the private mode stays on inside them.
+_DRAWING = (
+    nn.Dropout,
+    nn.Dropout1d,
+    nn.Dropout2d,
+    nn.Dropout3d,
+    nn.AlphaDropout,
+    nn.FeatureAlphaDropout,
+    nn.RReLU,
+)
+_STANDARD_RESETS = (nn.Linear.reset_parameters, nn.modules.conv._ConvNd.reset_parameters)
+
+
+def draws_privately(module: nn.Module) -> bool:
+    """False for a torch.nn layer known to draw nothing in its call, so the mode may step aside.
+
+    A user's layer may call ``torch.rand``; a lazy layer draws its initial
+    weights unless :func:`reset_on_private_generator` took care of it.
+    """
+    if not type(module).__module__.startswith("torch.nn.") or isinstance(module, _DRAWING):
+        return True
+    lazy = isinstance(module, nn.modules.lazy.LazyModuleMixin)
+    return lazy and "reset_parameters" not in vars(module)
+
+
+def reset_on_private_generator(model: nn.Module) -> None:
+    """Lazy Linear/Conv layers of a private copy draw their first weights privately.
+
+    Their class's ``reset_parameters`` (Kaiming uniform with a = sqrt(5), bias
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in))) is given the private generator of the
+    run in progress, so initialization needs no dispatch-level redirection
+    (which costs a Python call per operation). Only for copies lazyviz owns.
+    """
+    for module in model.modules():
+        target = getattr(type(module), "cls_to_become", None)
+        if target is not None and getattr(target, "reset_parameters", None) in _STANDARD_RESETS:
+            module.reset_parameters = _PrivateReset(module)  # type: ignore[method-assign]
+
+
+class _PrivateReset:
+    """``reset_parameters`` of Linear and Conv layers, on the active private generator."""
+
+    def __init__(self, module: nn.Module) -> None:
+        self.module = module
+
+    def __call__(self) -> None:
+        weight = self.module.weight
+        bias = getattr(self.module, "bias", None)
+        mode: PrivateRandom | None = getattr(_ACTIVE, "mode", None)
+        gen = None if mode is None or weight.is_meta else mode._generator(weight.device)
+        with torch.no_grad():
+            nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=gen)
+            if bias is not None:
+                fan_in, _ = nn.init._calculate_fan_in_and_fan_out(weight)
+                bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+                nn.init.uniform_(bias, -bound, bound, generator=gen)

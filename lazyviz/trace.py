@@ -20,7 +20,7 @@ from lazyviz.copying import SharedWrite, gc_paused, private_copy, shared_storage
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node, Trace
 from lazyviz.recorder import Recorder
-from lazyviz.rng import private_random
+from lazyviz.rng import private_random, reset_on_private_generator
 from lazyviz.structure import build_structure
 
 __all__ = ["Session", "Trace", "call_eagerly", "eager_module", "record_init", "trace"]
@@ -54,11 +54,12 @@ def trace(model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) ->
         ``model`` is not a Module, or is a ``torch.jit`` ScriptModule.
     """
     module, compiled = eager_module(model)
-    if not args and not kwargs:
-        result = build_structure(module)
-        result.compiled = compiled
-        return result
-    return Session(model, inplace=inplace).run(args, kwargs)
+    with gc_paused():  # a collection pass over a big model's objects costs more than the trace
+        if not args and not kwargs:
+            result = build_structure(module)
+            result.compiled = compiled
+            return result
+        return Session(model, inplace=inplace).run(args, kwargs)
 
 
 def check_model(model: object) -> None:
@@ -110,6 +111,8 @@ class Session:
         self.inplace = inplace
         self.original = module
         self.model = module if inplace else private_copy(module, share=True)
+        if not inplace:
+            reset_on_private_generator(self.model)
         self.guard = set() if inplace else shared_storages(self.model, model)
         self.history: list[tuple[tuple, dict]] = []  # batches run so far, to replay
 
@@ -141,13 +144,15 @@ class Session:
 
     def _record(self, args: tuple, kwargs: dict, on_output: OutputCallback | None) -> Trace:
         inputs = labelled_inputs(args, kwargs)
-        result = build_structure(self.model, inputs=inputs, with_edges=False)
+        with gc_paused():
+            result = build_structure(self.model, inputs=inputs, with_edges=False)
         result.compiled = self.compiled
         recorder = Recorder(self.model, result, on_output=on_output)
         recorder.guard = self.guard
         recorder.add_inputs(inputs)
         # The caller's grad mode: a model may call torch.autograd.grad in its forward.
-        with gc_paused(), self._rng(), recorder.attached():
+        with gc_paused(), self._rng() as random, recorder.attached():
+            recorder.random = random
             try:
                 output = call_eagerly(self.model, args, kwargs)
             except Exception as exc:
@@ -159,6 +164,7 @@ class Session:
     def _unshare(self) -> None:
         """The model writes into its own weights: start again on a full copy, replaying history."""
         self.model = private_copy(self.original)
+        reset_on_private_generator(self.model)
         self.guard = set()
         with self._rng(), torch.no_grad():
             for args, kwargs in self.history:
