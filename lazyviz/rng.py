@@ -163,7 +163,8 @@ def reset_on_private_generator(model: nn.Module) -> None:
     for module in model.modules():
         target = getattr(type(module), "cls_to_become", None)
         if target is not None and getattr(target, "reset_parameters", None) in _STANDARD_RESETS:
-            module.reset_parameters = _PrivateReset(module)  # type: ignore[method-assign]
+            # an instance attribute wins over the class's method (the copy is ours)
+            object.__setattr__(module, "reset_parameters", _PrivateReset(module))
 
 
 class _PrivateReset:
@@ -173,8 +174,8 @@ class _PrivateReset:
         self.module = module
 
     def __call__(self) -> None:
-        weight = self.module.weight
-        bias = getattr(self.module, "bias", None)
+        weight: torch.Tensor = self.module._parameters["weight"]  # type: ignore[assignment]
+        bias = self.module._parameters.get("bias")
         mode: PrivateRandom | None = getattr(_ACTIVE, "mode", None)
         gen = None if mode is None or weight.is_meta else mode._generator(weight.device)
         with torch.no_grad():
