@@ -76,3 +76,39 @@ def lazy_mlp(depth: int = 100) -> tuple[nn.Module, tuple[torch.Tensor, ...]]:
     for _ in range(depth):
         layers += [nn.LazyLinear(256), nn.ReLU()]
     return nn.Sequential(*layers).eval(), (torch.rand(2, 20),)
+
+
+class TinyEncoder(nn.Module):
+    """A 2-layer BERT-like encoder on token ids: embedding, then ``nn.TransformerEncoder``."""
+
+    def __init__(self, vocab: int = 1000, dim: int = 128, heads: int = 2, ff: int = 256) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(vocab, dim)
+        layer = nn.TransformerEncoderLayer(dim, heads, ff, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.encoder(self.embed(ids))
+
+
+def tiny_bert() -> tuple[nn.Module, tuple[torch.Tensor, ...]]:
+    """A 2-layer, width-128 ``transformers.BertModel`` if installed, else :class:`TinyEncoder`.
+
+    Built from a config (random weights): nothing is downloaded.
+    """
+    ids = torch.randint(0, 1000, (1, 16), generator=torch.Generator().manual_seed(0))
+    try:
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from transformers import BertConfig, BertModel
+    except ImportError:
+        return TinyEncoder().eval(), (ids,)
+    config = BertConfig(
+        hidden_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=256,
+        vocab_size=1000,
+    )
+    return BertModel(config).eval(), (ids,)

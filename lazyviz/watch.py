@@ -83,19 +83,17 @@ class Watcher:
         self._on_run = on_run
         self._on_repeat = on_repeat
         self._call: _RootCall | None = None
-        self._returned = False
         self._steady: tuple[Any, ...] | None = None  # inputs of forwards that only count
         self._members: set[int] = set()  # ids of the model's modules, for registrations
         # Hooks go on the object the user calls; for a compiled model that is the
         # wrapper (outside the graph) or, for model.compile(), hooks dynamo must skip.
         target = model
-        pre, post, failed = self._pre, self._post, self._post_failed
+        pre, post = self._pre, self._post
         if self.compiled:
-            pre, post, failed = (torch.compiler.disable(f) for f in (pre, post, failed))
+            pre, post = torch.compiler.disable(pre), torch.compiler.disable(post)
         self._handles = [
             target.register_forward_pre_hook(pre, with_kwargs=True, prepend=True),
-            target.register_forward_hook(post, with_kwargs=True),
-            target.register_forward_hook(failed, always_call=True),
+            target.register_forward_hook(post, always_call=True),
             module_hooks.register_module_module_registration_hook(self._registered),
             module_hooks.register_module_parameter_registration_hook(self._registered),
         ]
@@ -137,52 +135,51 @@ class Watcher:
             self.abandon()
 
     # -------------------------------------------------------------- hooks
+    # Both hooks run on every forward of the watched model: the repeated case
+    # (one plain tensor, same signature) is handled first, in a few attribute reads.
     def _pre(self, module: nn.Module, args: tuple, kwargs: dict[str, Any]) -> None:
         call = self._call
-        if call is not None:
-            if call.thread != threading.get_ident():
-                return  # another thread's concurrent forward: not recorded
-            if _running(call.frame):
-                call.depth += 1  # the root calls itself: part of the same forward
-                return
+        if call is None:
+            steady = self._steady
+            if steady is not None and len(args) == 1 and not kwargs:
+                x = args[0]
+                if type(x) is torch.Tensor and steady == (
+                    module.training,
+                    x.shape,
+                    x.dtype,
+                    x.device,
+                ):
+                    self._call = _RootCall(threading.get_ident(), sys._getframe(2), None)
+                    return
+        elif call.thread != threading.get_ident():
+            return  # another thread's concurrent forward: not recorded
+        elif _running(call.frame):
+            call.depth += 1  # the root calls itself: part of the same forward
+            return
+        else:
             self.abandon()  # left by an interrupt (KeyboardInterrupt skips torch's exit hooks)
         self._guarded(self._begin, args, kwargs)
 
-    def _post(self, module: nn.Module, args: tuple, kwargs: dict[str, Any], result: Any) -> None:
-        call = self._ours()
-        if call is None:
-            return
-        self._returned = True
-        if call.depth:
-            call.depth -= 1
-            return
-        self._call = None
-        self._guarded(self._end, call, result, None)
-
-    def _post_failed(self, module: nn.Module, args: tuple, result: Any) -> None:
-        # torch calls always-call hooks after a normal return too: _post ran first then.
-        if self._returned:
-            self._returned = False
-            return
-        call = self._ours()
-        if call is None:
+    def _post(self, module: nn.Module, args: tuple, result: Any) -> None:
+        # An always-call hook: torch calls it after a normal return and after an
+        # exception (then with result None, while the exception is being handled).
+        call = self._call
+        if call is None or call.thread != threading.get_ident():
             return
         if call.depth:
             call.depth -= 1
             return
         self._call = None
-        self._guarded(self._end, call, None, sys.exc_info()[1])
+        exc = sys.exc_info()[1] if result is None else None
+        if call.recorder is None and exc is None:
+            self._on_repeat()
+            return
+        self._guarded(self._end, call, result, exc)
 
     def _registered(self, module: nn.Module, name: str, value: Any) -> None:
         # A module or parameter added to the watched model: the next forward is recorded.
         if id(module) in self._members:
             self._steady = None
-
-    def _ours(self) -> _RootCall | None:
-        call = self._call
-        if call is None or call.thread != threading.get_ident():
-            return None
-        return call
 
     # ----------------------------------------------------------- recording
     def _begin(self, args: tuple, kwargs: dict[str, Any]) -> None:
@@ -192,7 +189,7 @@ class Watcher:
         key = _signature(root, args, kwargs)
         frame = sys._getframe(3)  # _guarded <- _pre <- torch's inner <- _call_impl
         thread = threading.get_ident()
-        if key is not None and key == self._steady:
+        if key is not None and key == self._steady:  # repeated, with several inputs
             self._call = _RootCall(thread, frame, None, key)
             return
         self._steady = None
@@ -210,11 +207,7 @@ class Watcher:
 
     def _end(self, call: _RootCall, output: Any, exc: BaseException | None) -> None:
         recorder = call.recorder
-        if recorder is None:
-            if exc is None:
-                self._on_repeat()
-                return
-            # A repeated forward that failed: record where, from the traceback.
+        if recorder is None:  # a repeated forward that failed: where, from the traceback
             self._steady = None
             self._on_run(self._failure_outside(exc))
             return

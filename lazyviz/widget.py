@@ -21,6 +21,7 @@ import anywidget
 import traitlets
 from torch import nn
 
+from lazyviz.copying import gc_paused
 from lazyviz.flatten import iter_tensors
 from lazyviz.graph import Trace
 from lazyviz.structure import build_structure
@@ -120,10 +121,11 @@ class LazyViz(anywidget.AnyWidget):
     def __init__(self, model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) -> None:
         check_model(model)
         _check_keywords(kwargs)
-        self._session = Session(model, inplace=inplace)
-        batch = bool(args or kwargs)
-        first = self._session.run(args, kwargs) if batch else self._session.structure()
-        self._init_state(first.to_dict(), forwards=1 if batch else 0)
+        with gc_paused():  # a collection pass over a big model's record costs more than it
+            self._session = Session(model, inplace=inplace)
+            batch = bool(args or kwargs)
+            first = self._session.run(args, kwargs) if batch else self._session.structure()
+            self._init_state(first.to_dict(), forwards=1 if batch else 0)
 
     def _init_state(self, record: dict[str, Any], *, forwards: int) -> None:
         super().__init__(runs=[record], forwards=[forwards])
