@@ -209,7 +209,8 @@ class Watcher:
         recorder = call.recorder
         if recorder is None:  # a repeated forward that failed: where, from the traceback
             self._steady = None
-            self._on_run(self._failure_outside(exc))
+            if exc is not None:
+                self._on_run(self._failure_outside(exc))
             return
         root = recorder.model
         if self.compiled:
