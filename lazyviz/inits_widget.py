@@ -124,10 +124,30 @@ class InitsWidget(anywidget.AnyWidget):
         return value
 
     def __repr__(self) -> str:
-        return (
-            f"<lazyviz.InitsWidget {self.title}: {len(self.params)} parameters "
-            f"x {len(self.inits)} inits, showing {self.selected!r}>"
+        """A short text summary: what a renderer without JavaScript shows."""
+        head = (
+            f"lazyviz.InitsWidget {self.title}: {len(self.params)} parameters "
+            f"x {len(self.inits)} initializers ({', '.join(self.inits)})"
         )
+        rows = [_std_row(p, self.inits) for p in self.data["params"][:REPR_ROWS]]
+        more = len(self.params) - REPR_ROWS
+        tail = [f"... and {more} more parameters"] if more > 0 else []
+        width = max((len(r[0]) for r in rows), default=0)
+        lines = [f"{name.ljust(width)}  {stds}" for name, stds in rows]
+        return "\n".join([head, "std by initializer:", *lines, *tail])
+
+
+REPR_ROWS = 12
+"""Parameters listed in the text summary; the rest are counted."""
+
+
+def _std_row(record: dict[str, Any], inits: list[str]) -> tuple[str, str]:
+    shape = "(" + ", ".join(str(d) for d in record["shape"]) + ")"
+    cells = []
+    for label in inits:
+        std = record["per_init"].get(label, {}).get("std")
+        cells.append(f"{label} {'n/a' if std is None else format(std, '.3g')}")
+    return f"{_qualname(record)} {shape}", " · ".join(cells)
 
 
 def _qualname(record: dict[str, Any]) -> str:

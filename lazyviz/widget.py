@@ -324,6 +324,21 @@ class LazyViz(anywidget.AnyWidget):
         # A run with fewer events than the old position: show its end, not an invalid step.
         self.step = min(self.step, self.steps)
 
+    def __repr__(self) -> str:
+        """The ``print(trace)`` table of the run on screen: what a renderer without JavaScript
+        (GitHub, nbconvert, a plain ``python``) shows instead of the widget."""
+        table = str(Trace.from_dict(self.runs[self.run]))
+        counts = self._counts()
+        forwards = counts[self.run] if self.run < len(counts) else 1
+        extra = []
+        if len(self.runs) > 1:
+            extra.append(f"run {self.run + 1} of {len(self.runs)}")
+        if forwards > 1:
+            extra.append(f"x{forwards:,} forwards with these shapes")
+        if self.note:
+            extra.append(self.note)
+        return table if not extra else table + "\n" + " · ".join(extra)
+
     @property
     def steps(self) -> int:
         """The number of animation steps of the run on screen (its event count)."""

@@ -258,3 +258,31 @@ def test_a_node_whose_shapes_are_unknown_says_so_instead_of_histograms() -> None
     w.selected = "n1"
     assert w.histograms == {}
     assert "not known" in w.histogram_notes["n1"]
+
+
+def test_the_text_a_renderer_without_javascript_shows_is_the_table() -> None:
+    model = mlp()
+    w = lazyviz.LazyViz(model, X)
+    table = str(lazyviz.trace(model, X))
+    assert repr(w) == table
+    bundle, _ = w._repr_mimebundle_()
+    assert bundle["text/plain"] == table and "object at 0x" not in bundle["text/plain"]
+    w.feed(torch.rand(2, 30))
+    assert "error in 0: RuntimeError" in repr(w) and repr(w).endswith("run 2 of 2")
+
+
+def test_a_watched_widget_says_how_many_forwards_its_run_stands_for() -> None:
+    net = mlp()
+    w = lazyviz.watch(net)
+    assert "?" in repr(w)  # the structure: (256, ?)
+    for _ in range(5):
+        net(X)
+    assert repr(w).endswith("run 2 of 2 · x4 forwards with these shapes")
+    w.detach()
+
+
+def test_the_initializer_comparison_reads_as_a_summary() -> None:
+    w = lazyviz.compare_inits(mlp(), X, inits=["default", "normal(std=0.01)"])
+    text = w._repr_mimebundle_()[0]["text/plain"]
+    assert text.startswith("lazyviz.InitsWidget Sequential: 4 parameters x 2 initializers")
+    assert "0.weight (256, 20)" in text and "normal(std=0.01) 0.01" in text
