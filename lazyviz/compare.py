@@ -29,7 +29,7 @@ from lazyviz.histograms import histogram, summary
 from lazyviz.inits import Init, fans, has_reset, is_norm, param_role, resolve_inits
 from lazyviz.rng import private_random
 from lazyviz.shapes import is_uninitialized
-from lazyviz.trace import Session, check_model
+from lazyviz.trace import Session, eager_module
 
 __all__ = [
     "DEFAULT_INITS",
@@ -138,7 +138,7 @@ def compare_data(
     max_numel: int = MAX_NUMEL,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The ``lazyviz.inits/1`` record and ``{path: module type}``; see :func:`compare_inits`."""
-    check_model(model)
+    model = eager_module(model)[0]  # TypeError for what cannot be traced
     specs = resolve_inits(inits)
     kwargs = dict(kwargs or {})
     if not args and not kwargs:

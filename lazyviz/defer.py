@@ -31,7 +31,7 @@ from torch.utils.hooks import RemovableHandle
 
 from lazyviz.inits import Init, resolve_init
 from lazyviz.shapes import is_uninitialized
-from lazyviz.trace import record_init
+from lazyviz.trace import eager_module, record_init
 
 __all__ = ["DeferHandle", "defer_init"]
 
@@ -131,6 +131,7 @@ def defer_init(model: nn.Module, init: Any, force: bool = False) -> DeferHandle:
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"defer_init expects a torch.nn.Module, got {type(model).__name__}")
+    model = eager_module(model)[0]  # a compiled model's parameters live in its eager module
     spec = _one_init(init)
     previous = _ACTIVE.get(model)
     if previous is not None:

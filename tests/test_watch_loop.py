@@ -297,3 +297,17 @@ def test_trace_and_watch_leave_no_global_hook_flags_behind() -> None:
     w.detach()
     assert module_hooks._global_forward_hooks_with_kwargs == flags
     assert module_hooks._global_forward_hooks_always_called == always
+
+
+def test_every_entry_point_takes_a_compiled_model() -> None:
+    net = lazy_net()
+    compiled = torch.compile(net, backend="eager")
+    w = lazyviz.LazyViz(compiled, torch.rand(2, 4))
+    assert w.to_dict()["compiled"] is True and w.to_dict()["error"] is None
+    data = lazyviz.compare_inits(compiled, torch.rand(2, 4)).to_dict()
+    assert [p["path"] for p in data["params"]][:2] == ["0", "0"]
+    handle = lazyviz.defer_init(compiled, "zeros")
+    compiled(torch.rand(2, 4))
+    assert torch.count_nonzero(net[0].weight) == 0
+    handle.remove()
+    assert isinstance(net[2].weight, torch.Tensor)
