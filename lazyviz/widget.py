@@ -232,6 +232,34 @@ class LazyViz(anywidget.AnyWidget):
         title = f"lazyviz · {self.runs[self.run].get('model', '')}"
         return write_html(self, path, title=title, state=state)
 
+    def to_svg(self, path: str | Path, step: int | None = None) -> Path:
+        """Write what the widget shows at ``step`` (None: the current one) as a standalone SVG.
+
+        See :func:`lazyviz.pictures.to_svg`; needs ``pip install "lazyviz[pictures]"``.
+        """
+        from lazyviz.pictures import to_svg
+
+        return to_svg(self, path, step)
+
+    def to_png(self, path: str | Path, step: int | None = None, scale: float = 2) -> Path:
+        """Write the widget at ``step`` (None: the current one) as a PNG, ``scale`` x its size.
+
+        See :func:`lazyviz.pictures.to_png`; needs ``pip install "lazyviz[pictures]"``.
+        """
+        from lazyviz.pictures import to_png
+
+        return to_png(self, path, step, scale)
+
+    def to_gif(self, path: str | Path, fps: float = 4, **options: Any) -> Path:
+        """Write the whole animation, captions included, as a looping GIF.
+
+        See :func:`lazyviz.pictures.to_gif` (``scale``, ``max_frames``); needs
+        ``pip install "lazyviz[pictures]"``.
+        """
+        from lazyviz.pictures import to_gif
+
+        return to_gif(self, path, fps, **options)
+
     # ---------------------------------------------------------- histograms
     @traitlets.observe("selected")
     def _on_selected(self, change: dict[str, Any]) -> None:
