@@ -48,19 +48,44 @@ def private_copy(model: M, *, share: bool = False) -> M:
     With ``share=True`` known parameters share storage with the original's.
     """
     with gc_paused():
-        return _private_copy(model, share)
+        return _private_copy(model, share)[0]
 
 
-def _private_copy(model: M, share: bool) -> M:
+def shared_copy(model: M) -> tuple[M, set[int], bool]:
+    """``private_copy(model, share=True)``, the storage addresses it shares with ``model``
+    (every in-place write into them must be refused), and whether any parameter is lazy."""
+    with gc_paused():
+        shared: set[int] = set()
+        copy, lazy = _private_copy(model, True, shared)
+        return copy, shared, lazy
+
+
+def _private_copy(model: M, share: bool, shared: set[int] | None = None) -> tuple[M, bool]:
     memo: dict[int, object] = {}
-    for param in model.parameters():
-        if id(param) not in memo:
-            memo[id(param)] = _share_param(param) if share else _copy_tensor(param)
-    for buffer in model.buffers():
-        if id(buffer) not in memo:
-            memo[id(buffer)] = _copy_tensor(buffer)
+    lazy = False
+    # The modules' own dicts: model.parameters() and .buffers() cost a generator per module.
+    modules = list(model.modules())
+    for module in modules:
+        for param in module._parameters.values():
+            if param is None or id(param) in memo:
+                continue
+            if is_uninitialized(param):
+                lazy = True
+                memo[id(param)] = _copy_tensor(param)
+            elif share:
+                copied = memo[id(param)] = _share_param(param)
+                if shared is not None and _has_storage(copied):
+                    storage = _storage(copied)
+                    if storage == _storage(param):  # shared indeed, not copied
+                        shared.add(storage)
+            else:
+                memo[id(param)] = _copy_tensor(param)
+    for module in modules:
+        for buffer in module._buffers.values():
+            if buffer is not None and id(buffer) not in memo:
+                memo[id(buffer)] = _copy_tensor(buffer)
     try:
-        return _copy_module(model, memo)
+        return _copy_module(model, memo), lazy
     except Exception as exc:
         raise TypeError(
             f"lazyviz could not make a private copy of this {type(model).__name__} "
@@ -174,12 +199,6 @@ def _rebind(value: Any, memo: dict[int, Any]) -> Any:
     return _copy_item(value, memo)
 
 
-def shared_storages(model: nn.Module, original: nn.Module) -> set[int]:
-    """Storage addresses ``model``'s parameters share with ``original``'s (meta has none)."""
-    theirs = {_storage(p) for p in original.parameters() if _has_storage(p)}
-    return {_storage(p) for p in model.parameters() if _has_storage(p)} & theirs
-
-
 def _has_storage(tensor: torch.Tensor) -> bool:
     return not is_uninitialized(tensor) and tensor.device.type != "meta" and tensor.numel() > 0
 
@@ -192,7 +211,8 @@ def _share_param(param: torch.Tensor) -> torch.Tensor:
     if is_uninitialized(param) or type(param) is not nn.Parameter:
         return _copy_tensor(param)
     shared = nn.Parameter(param.detach(), requires_grad=param.requires_grad)
-    shared.__dict__.update(copy.deepcopy(param.__dict__))
+    if param.__dict__:
+        shared.__dict__.update(copy.deepcopy(param.__dict__))
     return shared
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 # Python operators reach __torch_function__ under their dunder names; a
 # learner knows them by the torch function they stand for.
@@ -97,3 +98,49 @@ def written_tensors(func: Callable, args: tuple, kwargs: Mapping[str, Any]) -> l
 def passes_through(func: Callable) -> bool:
     name = raw_name(func)
     return name in _PASS_THROUGH
+
+
+class OpInfo(NamedTuple):
+    """What the recorder needs to know of a function, whatever its arguments."""
+
+    raw: str  # raw_name
+    name: str  # op_name
+    inplace: bool  # writes into its first argument (``out=`` aside)
+    passes: bool  # passes_through
+    embedding: bool  # may renormalize its weight in place (``max_norm``)
+
+
+_INFO: dict[Any, OpInfo] = {}
+# Owners of a function that live as long as torch does; a function bound to anything
+# else (a user's object) is not kept in the cache.
+_LASTING = (type, types.ModuleType)
+
+
+def op_info(func: Callable) -> OpInfo:
+    """:class:`OpInfo` of ``func``, cached for torch's own functions."""
+    try:
+        info = _INFO.get(func)
+    except TypeError:  # an unhashable callable
+        return _op_info(func)
+    if info is None:
+        info = _op_info(func)
+        owner = getattr(func, "__self__", None)
+        if owner is None or isinstance(owner, _LASTING) or _is_descriptor(owner):
+            _INFO[func] = info
+    return info
+
+
+def _is_descriptor(owner: object) -> bool:
+    # Tensor.shape.__get__ and the like: bound to a class attribute
+    return type(owner).__name__ in ("getset_descriptor", "member_descriptor", "property")
+
+
+def _op_info(func: Callable) -> OpInfo:
+    raw = raw_name(func)
+    return OpInfo(
+        raw=raw,
+        name=op_name(func),
+        inplace=is_inplace(func, {}),
+        passes=raw in _PASS_THROUGH,
+        embedding=raw == "embedding",
+    )

@@ -13,7 +13,6 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import torch
@@ -22,10 +21,10 @@ from torch.nn.modules import module as module_hooks
 from torch.overrides import TorchFunctionMode
 
 from lazyviz.copying import SharedWrite
-from lazyviz.flatten import call_tensors, iter_tensors
+from lazyviz.flatten import iter_tensors
 from lazyviz.graph import Node, Param, Trace
-from lazyviz.ops import is_inplace, op_name, passes_through, raw_name, written_tensors
-from lazyviz.rng import PrivateRandom, draws_privately
+from lazyviz.ops import OpInfo, op_info, written_tensors
+from lazyviz.rng import PrivateRandom, draws_nothing, draws_privately, runs_torch_code_only
 from lazyviz.shapes import is_uninitialized
 from lazyviz.structure import dtype_name, param_owners, qualified, sequential_edges, shared_with
 
@@ -57,17 +56,33 @@ class Producers:
         return node_id
 
 
-@dataclass
+# Inside lazyviz's own hooks no torch function reaches any TorchFunctionMode: reading
+# a shape there would otherwise be one more Python call into the op mode.
+_NO_TORCH_FUNCTION = torch._C.DisableTorchFunction
+_push_function_mode = torch._C._push_on_torch_function_stack
+_pop_function_mode = torch._C._pop_torch_function_stack
+_function_modes = torch._C._len_torch_function_stack
+_function_mode_at = torch._C._get_function_stack_at
+
+# Results that carry no tensor: an operation returning one of these records nothing.
+_NOT_TENSORS = frozenset({torch.Size, int, float, bool, str, torch.dtype, torch.device})
+
+
 class Frame:
     """One module call in progress."""
 
-    node: Node
-    module: nn.Module
-    leaf: bool
-    seen: dict[str, tuple[int, bool]]  # param name -> (id, was uninitialized)
-    op_counts: dict[str, int] = field(default_factory=dict)
-    quiet: bool = False  # the op mode is off for the duration of this (leaf) call
-    private: bool = False  # the private-random mode stepped aside for this (leaf) call
+    __slots__ = ("leaf", "module", "node", "op_counts", "private", "quiet", "seen")
+
+    def __init__(
+        self, node: Node, module: nn.Module, leaf: bool, seen: dict[str, tuple[int, bool]]
+    ) -> None:
+        self.node = node
+        self.module = module
+        self.leaf = leaf
+        self.seen = seen  # param name -> (id, was uninitialized)
+        self.op_counts: dict[str, int] | None = None
+        self.quiet = False  # the op mode is off for the duration of this (leaf) call
+        self.private = False  # the private-random mode was turned on for this (leaf) call
 
 
 class Recorder:
@@ -87,21 +102,42 @@ class Recorder:
         self.on_output = on_output
         self.nodes: dict[int, Node] = {}
         self.leaves: set[int] = set()
-        for node, module in zip(_module_nodes(trace), model.modules(), strict=True):
+        modules = list(model.modules())
+        for node, module in zip(_module_nodes(trace), modules, strict=True):
             self.nodes[id(module)] = node
-            if not any(True for _ in module.children()):
+            if not module._modules or not any(True for _ in module.children()):
                 self.leaves.add(id(module))
+        # Which parameter object each module holds, as the record's sharing was computed
+        self._holdings = _holdings(modules)
         self.stack: list[Frame] = []
         self.producers = Producers()
         self.failed: dict[int, Node] = {}  # id(exception) -> innermost node it left
         self.edge_set: set[tuple[str, str]] = set(trace.edges)
         self.ops: dict[str, Node] = {}  # op path -> node
         self.mode = _OpMode(self)
-        self.guard: set[int] = set()  # storages shared with the user's model: never write
+        self.guard = set()  # storages shared with the user's model: never write
         self._next_op = len(trace.nodes)
         self._handles: list[Any] = []
         self.thread = threading.get_ident()
-        self.random: PrivateRandom | None = None  # the private copy's generator mode, if any
+
+    @property
+    def random(self) -> PrivateRandom | None:
+        """The private copy's generator mode, if any: off torch's stack, the recorder
+        turns it on around every call and layer that may draw random numbers."""
+        return self.mode.random
+
+    @random.setter
+    def random(self, mode: PrivateRandom | None) -> None:
+        self.mode.random = mode
+
+    @property
+    def guard(self) -> set[int]:
+        """Storages shared with the user's model: an in-place write into one is refused."""
+        return self.mode.guard
+
+    @guard.setter
+    def guard(self, storages: set[int]) -> None:
+        self.mode.guard = storages
 
     @classmethod
     def active(cls) -> list[Recorder]:
@@ -176,9 +212,12 @@ class Recorder:
     def leave_mode(self) -> None:
         """Pop the op mode if it is on top; a forward interrupted inside a quiet leaf
         (KeyboardInterrupt skips torch's exit hooks) has popped it already."""
-        stack = torch.overrides._get_current_function_mode_stack()
-        if stack and stack[-1] is self.mode:
+        if self._mode_on_top():
             self.mode.__exit__(None, None, None)
+
+    def _mode_on_top(self) -> bool:
+        depth = _function_modes()
+        return depth > 0 and _function_mode_at(depth - 1) is self.mode
 
     def add_inputs(self, inputs: list[tuple[str, torch.Tensor]]) -> None:
         for i, (_, tensor) in enumerate(inputs):
@@ -189,38 +228,40 @@ class Recorder:
         if threading.get_ident() != self.thread:  # another thread's model, or this one's twin
             return
         node = self.nodes.get(id(module))
-        fresh = node is None
-        if node is None:
-            node = self._adopt(module)
+        with _NO_TORCH_FUNCTION():
             if node is None:
-                return
-        mode = self.mode
-        mode.paused_depth += 1
-        try:
-            self._open(node, module, args, fresh)
-        finally:
-            mode.paused_depth -= 1
+                node = self._adopt(module)
+                if node is not None:
+                    self._open(node, module, args, True)
+            else:
+                self._open(node, module, args, False)
 
     def _open(self, node: Node, module: nn.Module, args: tuple, fresh: bool) -> None:
-        seen = {} if fresh else _param_state(module)  # a new module's parameters are all new
-        frame = Frame(node, module, id(module) in self.leaves, seen)
+        # a new module's parameters are all new
+        seen = _param_state(module) if module._parameters and not fresh else {}
+        leaf = id(module) in self.leaves
+        frame = Frame(node, module, leaf, seen)
         self.stack.append(frame)
         node.calls += 1
-        shapes = _shapes(iter_tensors(args))
+        shapes = _shapes_of(args)
         if node.calls == 1:
             node.input_shapes = shapes
-        self.emit("enter", node, shapes=shapes)
-        if frame.leaf and self._can_go_quiet(module):
-            # Inside a leaf the ops are the module's own implementation: nothing to
-            # record, and seeing each one costs more than the op (lazy init runs dozens).
-            self.mode.__exit__(None, None, None)
-            frame.quiet = True
-        if frame.leaf and self.random is not None and not draws_privately(module):
-            frame.private = self.random.pause()
+        events = self.trace.events
+        events.append({"seq": len(events), "kind": "enter", "node": node.id, "shapes": shapes})
+        if leaf:
+            if self._can_go_quiet(module):
+                # Inside a leaf the ops are the module's own implementation: nothing to
+                # record, and seeing each one costs more than the op (lazy init runs dozens).
+                _pop_function_mode()
+                frame.quiet = True
+            # Unseen by the op mode, the layer's own code runs under the private
+            # generator unless it is known to draw nothing.
+            random = self.mode.random
+            if random is not None and not random.active and draws_privately(module):
+                frame.private = random.activate()
 
     def _can_go_quiet(self, module: nn.Module) -> bool:
-        stack = torch.overrides._get_current_function_mode_stack()
-        if not stack or stack[-1] is not self.mode:
+        if not self._mode_on_top():
             return False
         # A leaf holding weights shared with the user's model stays watched for
         # writes, unless it is one of torch.nn's own layers, which only read them.
@@ -270,21 +311,16 @@ class Recorder:
     def _exit(self, module: nn.Module, args: tuple, *rest: Any) -> None:
         if threading.get_ident() != self.thread:
             return
-        node = self.nodes.get(id(module))
-        if node is None:
+        if id(module) not in self.nodes:
             return
-        mode = self.mode
-        mode.paused_depth += 1
-        try:
+        with _NO_TORCH_FUNCTION():
             self._close(module, args, rest)
-        finally:
-            mode.paused_depth -= 1
 
     def _close(self, module: nn.Module, args: tuple, rest: tuple) -> None:
         frame = self._pop(module)
         if frame is None:
             return
-        self.check_materialized(frame)
+        self.check_materialized(frame, refresh=False)  # the frame ends here
         if len(rest) == 2:  # a normal return: (kwargs, result)
             self._returned(frame, args, rest[0], rest[1])
         else:  # always_call after an exception: (result,)
@@ -298,27 +334,31 @@ class Recorder:
                 frame = self.stack[depth]
                 for ended in reversed(self.stack[depth:]):
                     if ended.quiet:
-                        self.mode.__enter__()
-                    if ended.private and self.random is not None:
-                        self.random.resume()
+                        _push_function_mode(self.mode)
+                    if ended.private and self.mode.random is not None:
+                        self.mode.random.pause()
                 del self.stack[depth:]
                 return frame
         return None
 
     def _returned(self, frame: Frame, args: tuple, kwargs: dict, result: Any) -> None:
         node = frame.node
-        inputs = call_tensors(args, kwargs)
-        outputs = list(iter_tensors(result))
+        outputs = _tensors_of(result)
+        shapes = [list(t.shape) for t in outputs]
+        inputs = None
         if node.calls == 1:
+            inputs = _call_tensors(args, kwargs)
             node.input_shapes = _shapes(inputs)
-            node.output_shapes = _shapes(outputs)
+            node.output_shapes = [list(s) for s in shapes]
         if frame.leaf:
-            self._link(inputs, node)
+            self._link(_call_tensors(args, kwargs) if inputs is None else inputs, node)
+            producers = self.producers
             for tensor in outputs:
-                self.producers[tensor] = node.id
+                producers[tensor] = node.id
             if self.on_output is not None:
                 self.on_output(node, outputs)
-        self.emit("exit", node, shapes=_shapes(outputs))
+        events = self.trace.events
+        events.append({"seq": len(events), "kind": "exit", "node": node.id, "shapes": shapes})
 
     def _raised(self, frame: Frame, args: tuple) -> None:
         exc = sys.exc_info()[1]
@@ -329,8 +369,11 @@ class Recorder:
             frame.node.error = {"type": type(exc).__name__, "message": str(exc)}
 
     # ----------------------------------------------------------- parameters
-    def check_materialized(self, frame: Frame) -> None:
-        """Emit ``materialize`` for every parameter of the frame's module that became known."""
+    def check_materialized(self, frame: Frame, *, refresh: bool = True) -> None:
+        """Emit ``materialize`` for every parameter of the frame's module that became known.
+
+        ``refresh``: remember the parameters now, for a later check of the same frame.
+        """
         module, node = frame.module, frame.node
         if not module._parameters and not frame.seen:
             return
@@ -343,7 +386,8 @@ class Recorder:
             if before is not None and not before[1] and not _reshaped(node.param(name), param):
                 continue
             self._materialized(node, module, name, param)
-        frame.seen = _param_state(module)
+        if refresh:
+            frame.seen = _param_state(module)
 
     def _materialized(self, node: Node, module: nn.Module, name: str, param: torch.Tensor) -> None:
         entry = node.param(name)
@@ -366,26 +410,33 @@ class Recorder:
         self.emit("init", node, param=param, init=label, **extra)
 
     # ---------------------------------------------------------- operations
-    def on_op(self, func: Callable, args: tuple, kwargs: dict, result: Any) -> None:
+    def on_op(
+        self, func: Callable, args: tuple, kwargs: dict, result: Any, info: OpInfo | None = None
+    ) -> None:
+        if info is None:
+            info = op_info(func)
         frame = self.stack[-1]
-        inputs = [t for t in call_tensors(args, kwargs) if t in self.producers]
+        producers = self.producers
+        inputs = [t for t in _call_tensors(args, kwargs) if producers.get(t) is not None]
         if not inputs:
             return
-        outputs = list(iter_tensors(result))
-        if passes_through(func):
+        outputs = _tensors_of(result)
+        if info.passes:
             for tensor in outputs:
-                self.producers[tensor] = self.producers[inputs[0]]
+                producers[tensor] = producers[inputs[0]]
             return
-        name = op_name(func)
-        inplace = is_inplace(func, kwargs)
+        inplace = info.inplace or kwargs.get("out") is not None
         if not outputs and not inplace:
             return
-        node = self._op_node(frame, name)
+        node = self._op_node(frame, info.name)
         node.calls += 1
         if node.calls == 1:
             node.input_shapes = _shapes(inputs)
             node.output_shapes = _shapes(outputs)
-        self.emit("enter", node, shapes=_shapes(inputs))
+        events = self.trace.events
+        events.append(
+            {"seq": len(events), "kind": "enter", "node": node.id, "shapes": _shapes(inputs)}
+        )
         self._link(inputs, node)
         if inplace and args and isinstance(args[0], torch.Tensor):
             self.producers[args[0]] = node.id
@@ -393,9 +444,13 @@ class Recorder:
             self.producers[tensor] = node.id
         if self.on_output is not None:
             self.on_output(node, outputs)
-        self.emit("exit", node, shapes=_shapes(outputs))
+        events.append(
+            {"seq": len(events), "kind": "exit", "node": node.id, "shapes": _shapes(outputs)}
+        )
 
     def _op_node(self, frame: Frame, name: str) -> Node:
+        if frame.op_counts is None:
+            frame.op_counts = {}
         count = frame.op_counts.get(name, 0)
         frame.op_counts[name] = count + 1
         path = f"{frame.node.path}/{name}#{count}"
@@ -424,8 +479,11 @@ class Recorder:
     # ----------------------------------------------------------- the end
     def finish(self, output: Any) -> None:
         """Add output nodes and any parameter that appeared outside its own module's call."""
+        with _NO_TORCH_FUNCTION():
+            self._finish(output)
+
+    def _finish(self, output: Any) -> None:
         self._late_materialized()
-        self._refresh_sharing()
         self._add_outputs(output)
         self._prune_dead_ops()
 
@@ -448,8 +506,11 @@ class Recorder:
 
     def fail(self, exc: BaseException) -> None:
         """Close the trace with the failure: the innermost module whose call raised."""
+        with _NO_TORCH_FUNCTION():
+            self._fail(exc)
+
+    def _fail(self, exc: BaseException) -> None:
         self._late_materialized()
-        self._refresh_sharing()
         self._prune_dead_ops()
         self._unreached_chain()
         root = self.nodes[id(self.model)]
@@ -480,26 +541,43 @@ class Recorder:
     def _prune_dead_ops(self) -> None:
         """Drop operations whose result reached no module and no output (``x.sum() > 0`` tests)."""
         trace = self.trace
+        if not self.ops:
+            return
+        pruned = False
         while True:
             sources = {src for src, _ in trace.edges}
             dead = {n.id for n in trace.nodes.values() if n.kind == "op" and n.id not in sources}
             if not dead:
                 break
+            pruned = True
             for node_id in dead:
                 del trace.nodes[node_id]
             trace.edges[:] = [(s, d) for s, d in trace.edges if s not in dead and d not in dead]
             trace.events[:] = [e for e in trace.events if e["node"] not in dead]
-        for seq, event in enumerate(trace.events):
-            event["seq"] = seq
+        if pruned:  # events are numbered as emitted: only a removal leaves gaps
+            for seq, event in enumerate(trace.events):
+                event["seq"] = seq
 
     def _late_materialized(self) -> None:
-        # A parameter set on a module from outside that module's own call
-        # (e.g. a parent assigning child.weight) is only found here.
-        self._adopt_the_rest()
-        for module in self.model.modules():
-            node = self.nodes[id(module)]
-            frame = Frame(node, module, False, _declared_state(node))
-            self.check_materialized(frame)
+        """Modules created during the run join the graph; a parameter the record does not
+        know yet, set from outside its module's call (a parent assigning ``child.weight``),
+        is a ``materialize`` event; tied parameters are named again if any changed."""
+        modules = list(self.model.modules())
+        nodes = self.nodes
+        if any(id(module) not in nodes for module in modules):
+            self._adopt_the_rest()
+        for module in modules:
+            if not module._parameters:
+                continue
+            node = nodes[id(module)]
+            for name, param in module._parameters.items():
+                if param is None or is_uninitialized(param):
+                    continue
+                entry = node.param(name)
+                if entry is None or entry.shape is None or entry.shape != list(param.shape):
+                    self._materialized(node, module, name, param)
+        if _holdings(modules) != self._holdings:
+            self._refresh_sharing()
 
     def _refresh_sharing(self) -> None:
         owners = param_owners(self.model)
@@ -517,43 +595,54 @@ class _OpMode(TorchFunctionMode):
 
     def __init__(self, recorder: Recorder) -> None:
         super().__init__()
-        self.recorder = recorder
-        self.paused_depth = 0
-
-    @contextlib.contextmanager
-    def paused(self) -> Iterator[None]:
-        self.paused_depth += 1
-        try:
-            yield
-        finally:
-            self.paused_depth -= 1
+        # Weakly: a recorder <-> mode cycle would leave the whole private copy and
+        # record to the cyclic collector, whose passes cost more than a small trace.
+        self.recorder = weakref.proxy(recorder)
+        self.stack = recorder.stack  # the same list, never rebound
+        self.guard: set[int] = set()
+        self.random: PrivateRandom | None = None
 
     def __torch_function__(
         self, func: Callable, types: Any, args: tuple = (), kwargs: dict | None = None
     ) -> Any:
         kwargs = kwargs or {}
-        if self.recorder.guard and not self.paused_depth:
+        info = op_info(func)
+        if self.guard and (info.inplace or info.embedding or "out" in kwargs):
             self._refuse_shared_writes(func, args, kwargs)
-        result = func(*args, **kwargs)
-        stack = self.recorder.stack
-        if self.paused_depth or not stack or stack[-1].leaf:
+        random = self.random
+        if (
+            random is not None
+            and not random.active
+            and not draws_nothing(func, types, args, kwargs)
+        ):
+            # A call that may draw: its seeded operations get the private generator.
+            random.activate()
+            try:
+                result = func(*args, **kwargs)
+            finally:
+                random.pause()
+        else:
+            result = func(*args, **kwargs)
+        stack = self.stack
+        if not stack or stack[-1].leaf or (type(result) in _NOT_TENSORS and not info.inplace):
             return result
-        with self.paused():
-            self.recorder.on_op(func, args, kwargs, result)
+        with _NO_TORCH_FUNCTION():
+            self.recorder.on_op(func, args, kwargs, result, info)
         return result
 
     def _refuse_shared_writes(self, func: Callable, args: tuple, kwargs: dict) -> None:
-        for tensor in written_tensors(func, args, kwargs):
-            if _storage_of(tensor) in self.recorder.guard:
-                raise SharedWrite(raw_name(func))
+        with _NO_TORCH_FUNCTION():
+            for tensor in written_tensors(func, args, kwargs):
+                if _storage_of(tensor) in self.guard:
+                    raise SharedWrite(op_info(func).raw)
 
 
 def _reads_its_weights_only(module: nn.Module) -> bool:
-    """torch.nn's own layer classes (not user subclasses) never write into their parameters,
-    except an embedding's ``max_norm``, which renormalizes rows in place."""
-    if not type(module).__module__.startswith("torch.nn."):
-        return False
-    return getattr(module, "max_norm", None) is None
+    """torch.nn's own layer classes (not user subclasses, no hook or forward of the user's)
+    never write into their parameters, except an embedding's ``max_norm``, which
+    renormalizes rows in place."""
+    # max_norm is an instance attribute of torch.nn's embeddings
+    return runs_torch_code_only(module) and module.__dict__.get("max_norm") is None
 
 
 def _storage_of(tensor: Any) -> int | None:
@@ -577,14 +666,50 @@ def _param_state(module: nn.Module) -> dict[str, tuple[int, bool]]:
     }
 
 
-def _declared_state(node: Node) -> dict[str, tuple[int, bool]]:
-    # What the record says: a parameter whose shape is still None was unknown.
-    return {p.name: (-1, p.shape is None) for p in node.params}
-
-
 def _reshaped(entry: Param | None, param: torch.Tensor) -> bool:
     return entry is None or entry.shape != list(param.shape)
 
 
 def _shapes(tensors: Any) -> list[list[int]]:
     return [list(t.shape) for t in tensors]
+
+
+def _shapes_of(obj: Any) -> list[list[int]]:
+    """Shapes of the tensors in ``obj``; the common single-tensor call without a generator."""
+    if type(obj) is tuple and len(obj) == 1 and isinstance(obj[0], torch.Tensor):
+        return [list(obj[0].shape)]
+    return [list(t.shape) for t in iter_tensors(obj)]
+
+
+def _tensors_of(obj: Any) -> list[torch.Tensor]:
+    if isinstance(obj, torch.Tensor):
+        return [obj]
+    return list(iter_tensors(obj))
+
+
+_SCALARS = frozenset({int, float, bool, str, type(None), torch.dtype, torch.device, torch.Size})
+
+
+def _call_tensors(args: tuple, kwargs: dict | None) -> list[torch.Tensor]:
+    """:func:`~lazyviz.flatten.call_tensors` without a generator for flat arguments."""
+    out: list[torch.Tensor] = []
+    for value in (args, kwargs.values()) if kwargs else (args,):
+        for item in value:
+            if isinstance(item, torch.Tensor):
+                out.append(item)
+            elif type(item) not in _SCALARS:  # a container, or something to look into
+                out.extend(iter_tensors(item))
+    return out
+
+
+def _holdings(modules: list[nn.Module]) -> list[Any]:
+    """Each module with the name and identity of every parameter it holds, in order:
+    equal lists mean the same parameters are tied the same way."""
+    out: list[Any] = []
+    for module in modules:
+        if module._parameters:
+            out.append(id(module))
+            for name, param in module._parameters.items():
+                out.append(name)
+                out.append(id(param))
+    return out

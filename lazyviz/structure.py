@@ -49,8 +49,9 @@ def input_node(i: int, where: str, tensor: torch.Tensor) -> Node:
 
 
 def module_nodes(model: nn.Module, result: Trace) -> None:
-    owners = param_owners(model)
-    for index, (path, module) in enumerate(model.named_modules()):
+    named = list(model.named_modules())
+    owners = param_owners(model, named)
+    for index, (path, module) in enumerate(named):
         node = Node(
             id=f"n{index}",
             path=path,
@@ -79,10 +80,15 @@ def make_param(
     )
 
 
-def param_owners(model: nn.Module) -> dict[int, list[str]]:
-    """Qualified names of each parameter object, one per owning module object."""
+def param_owners(
+    model: nn.Module, named: list[tuple[str, nn.Module]] | None = None
+) -> dict[int, list[str]]:
+    """Qualified names of each parameter object, one per owning module object.
+
+    ``named``: ``list(model.named_modules())`` when the caller has it already.
+    """
     owners: dict[int, list[str]] = defaultdict(list)
-    for path, module in model.named_modules():
+    for path, module in model.named_modules() if named is None else named:
         for name, param in module._parameters.items():
             if param is not None:
                 owners[id(param)].append(qualified(path, name))

@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from lazyviz.copying import SharedWrite, gc_paused, private_copy, shared_storages
+from lazyviz.copying import SharedWrite, gc_paused, private_copy, shared_copy
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node, Trace
 from lazyviz.recorder import Recorder
@@ -110,10 +110,12 @@ class Session:
         module, self.compiled = eager_module(model)
         self.inplace = inplace
         self.original = module
-        self.model = module if inplace else private_copy(module, share=True)
+        self.model = module
+        self.guard: set[int] = set()  # storages shared with the user's model
         if not inplace:
-            reset_on_private_generator(self.model)
-        self.guard = set() if inplace else shared_storages(self.model, model)
+            self.model, self.guard, lazy = shared_copy(module)
+            if lazy:  # only lazy layers have a first initialization to draw
+                reset_on_private_generator(self.model)
         self.history: list[tuple[tuple, dict]] = []  # batches run so far, to replay
 
     def structure(self) -> Trace:
@@ -151,7 +153,8 @@ class Session:
         recorder.guard = self.guard
         recorder.add_inputs(inputs)
         # The caller's grad mode: a model may call torch.autograd.grad in its forward.
-        with gc_paused(), self._rng() as random, recorder.attached():
+        # The private-random mode starts off: the recorder turns it on where a draw is possible.
+        with gc_paused(), self._rng(active=False) as random, recorder.attached():
             recorder.random = random
             try:
                 output = call_eagerly(self.model, args, kwargs)
@@ -171,11 +174,11 @@ class Session:
                 with contextlib.suppress(Exception):
                     call_eagerly(self.model, args, kwargs)
 
-    def _rng(self) -> contextlib.AbstractContextManager[Any]:
+    def _rng(self, *, active: bool = True) -> contextlib.AbstractContextManager[Any]:
         # A real forward (inplace) draws from the global RNG as the user's own would.
         if self.inplace:
             return contextlib.nullcontext()
-        return private_random()
+        return private_random(active=active)
 
 
 def _clone_inputs(obj: Any) -> Any:
