@@ -118,6 +118,8 @@ export interface Traits {
   forwards: number[];
   /** `{node_id: sentence}`: why that node has no histograms; shown instead of them. */
   histogram_notes: Record<string, string>;
+  /** One sentence about what the widget cannot show (a compiled model), or `""`. */
+  note: string;
   height: number;
 }
 

@@ -75,6 +75,15 @@ export function buildStructure(trace: Trace): Structure {
   return { trace, nodes: trace.nodes, byId, parentOf, children, depth, top };
 }
 
+/** The nodes, deepest first (children before their containers), in trace order within a depth. Linear: no sort. */
+export function deepestFirst(s: Structure): TraceNode[] {
+  const buckets: TraceNode[][] = [];
+  for (const n of s.nodes) (buckets[s.depth.get(n.id) ?? 0] ??= []).push(n);
+  const out: TraceNode[] = [];
+  for (let d = buckets.length - 1; d >= 0; d--) for (const n of buckets[d] ?? []) out.push(n);
+  return out;
+}
+
 export function isContainer(s: Structure, id: string): boolean {
   return (s.children.get(id)?.length ?? 0) > 0;
 }

@@ -9,7 +9,8 @@ import { descendants, familyOf, isContainer, type Family, type Structure } from 
 import { ellipsize, shapeSegments, shapeText, shortName, type Segment } from "../format";
 import type { Font, Measurer } from "./measure";
 
-export type BoxKind = "leaf" | "op" | "io" | "collapsed" | "group";
+/** `fold`: a run of repeated blocks drawn as one box (folds.ts). */
+export type BoxKind = "leaf" | "op" | "io" | "collapsed" | "group" | "fold";
 
 export interface Line {
   font: Font;
@@ -63,16 +64,29 @@ function ioShape(n: TraceNode): Shape | null {
   return shapes[0] ?? null;
 }
 
-function summary(s: Structure, id: string): string {
+function summary(s: Structure, id: string, each = false): string {
   const all = descendants(s, id).map((d) => s.byId.get(d)!);
   const mods = all.filter((d) => d.kind === "module" && !isContainer(s, d.id)).length;
   const lazy = all.filter((d) => d.kind === "module" && d.params.some((p) => p.shape_before == null || p.shape_before.includes(null))).length;
-  const parts = [`${mods} module${mods === 1 ? "" : "s"}`];
+  const parts = [`${mods} module${mods === 1 ? "" : "s"}${each ? " each" : ""}`];
   if (lazy) parts.push(`${lazy} lazy`);
   return `▸ ${parts.join(", ")}`;
 }
 
-export function boxLines(s: Structure, n: TraceNode, kind: BoxKind): Line[] {
+/** The count a folded run shows: `×24`. */
+export function foldCount(run: string[]): string {
+  return `×${run.length}`;
+}
+
+/** `0 … 23  Layer  ×24`: first and last member names, their type, how many. */
+function foldTitle(s: Structure, n: TraceNode, run: string[]): Line {
+  const last = s.byId.get(run[run.length - 1]!)!;
+  const name = ellipsize(`${boxName(n)} … ${boxName(last)}`, 28);
+  return { font: "title", segments: [{ text: `${name}  ` }, { text: ellipsize(n.type, 28) }, { text: `  ${foldCount(run)}` }] };
+}
+
+export function boxLines(s: Structure, n: TraceNode, kind: BoxKind, run?: string[]): Line[] {
+  if (kind === "fold" && run) return [foldTitle(s, n, run), { font: "body", segments: [{ text: summary(s, n.id, true) }] }];
   if (kind === "io") {
     return [{ font: "mono", segments: [{ text: `${n.path} ` }, ...shapeSegments(ioShape(n))] }];
   }
@@ -89,7 +103,8 @@ export function boxLines(s: Structure, n: TraceNode, kind: BoxKind): Line[] {
   return lines;
 }
 
-export function boxKind(s: Structure, n: TraceNode, collapsed: ReadonlySet<string>): BoxKind {
+export function boxKind(s: Structure, n: TraceNode, collapsed: ReadonlySet<string>, run?: string[]): BoxKind {
+  if (run) return "fold";
   if (n.kind === "input" || n.kind === "output") return "io";
   if (n.kind === "op") return "op";
   if (isContainer(s, n.id)) return collapsed.has(n.id) ? "collapsed" : "group";
@@ -103,15 +118,16 @@ function widestParamText(n: TraceNode, i: number): string {
   return a.length >= b.length ? a : b;
 }
 
-export function makeBox(s: Structure, n: TraceNode, collapsed: ReadonlySet<string>, m: Measurer): Box {
-  const kind = boxKind(s, n, collapsed);
-  const lines = boxLines(s, n, kind);
+/** `run`: the members when this node's box stands for a folded run of repeated blocks. */
+export function makeBox(s: Structure, n: TraceNode, collapsed: ReadonlySet<string>, m: Measurer, run?: string[]): Box {
+  const kind = boxKind(s, n, collapsed, run);
+  const lines = boxLines(s, n, kind, run);
   let width = 0;
   for (const l of lines) {
     const text = l.param !== undefined ? widestParamText(n, l.param) : lineText(l);
     width = Math.max(width, m.width(text, l.font));
   }
-  if (kind === "group" || kind === "collapsed") width += 18; // room for the ⊟/⊞ toggle
+  if (kind === "group" || kind === "collapsed" || kind === "fold") width += 18; // room for the ⊟/⊞ toggle
   width = Math.max(MIN_W, Math.ceil(width + 2 * PAD_X));
   let height: number;
   if (kind === "io" || kind === "op") height = TITLE_H + 2 * PAD_Y + 2;

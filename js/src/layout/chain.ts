@@ -5,9 +5,9 @@
 // ELK is only loaded when a graph really branches.
 
 import type { ElkNode } from "elkjs/lib/elk-api";
-import type { ElkInput } from "./elkgraph";
+import { EDGE_LABEL_H, type ElkInput } from "./elkgraph";
 import { GROUP_TITLE_H, PAD_X } from "./boxes";
-import type { Point } from "./elk";
+import type { Layout, PlacedEdge, PlacedNode, Point } from "./placed";
 
 export const CHAIN_GAP = 30;
 /** Space between a box and a group frame boundary crossed by the edge. */
@@ -81,10 +81,12 @@ export function placeChain(input: ElkInput, chain: Chain): ChainPlacement {
   const depthMax = Math.max(0, ...order.map((id) => groupsOf.get(id)!.length));
   let inner = 0;
   for (const id of order) inner = Math.max(inner, input.boxes.get(id)!.width + 2 * PAD_X * groupsOf.get(id)!.length);
+  // A group's nesting level is its index in any of its leaves' group lists (one pass, not one per group).
+  const groupLevel = new Map<string, number>();
+  for (const gs of groupsOf.values()) gs.forEach((g, i) => groupLevel.set(g, i));
   for (const [id, box] of input.boxes) {
     if (box.kind !== "group") continue;
-    const level = [...groupsOf.values()].find((gs) => gs.includes(id))?.indexOf(id) ?? 0;
-    inner = Math.max(inner, box.width + 2 * PAD_X * level);
+    inner = Math.max(inner, box.width + 2 * PAD_X * (groupLevel.get(id) ?? 0));
   }
   const total = inner + (depthMax > 0 ? LABEL_ROOM : LABEL_ROOM / 2);
   const cx = MARGIN + total / 2;
@@ -145,4 +147,22 @@ export function placeChain(input: ElkInput, chain: Chain): ChainPlacement {
     labelMid.set(e.id, { x: cx, y: gapMid.get(e.id) ?? (a.y + a.height + b.y) / 2 });
   }
   return { boxes, edges, labelMid, width: total + 2 * MARGIN, height: y + MARGIN };
+}
+
+/** The chain placed as a Layout: exact, so it needs no refinement. */
+export function chainLayout(input: ElkInput, chain: Chain): Layout {
+  const p = placeChain(input, chain);
+  const nodes: PlacedNode[] = [];
+  for (const id of input.vis.visible) {
+    const at = p.boxes.get(id);
+    const box = input.boxes.get(id);
+    if (at && box) nodes.push({ id, box, ...at });
+  }
+  const edges: PlacedEdge[] = input.edges.map((ve) => {
+    const points = p.edges.get(ve.id) ?? [];
+    const mid = p.labelMid.get(ve.id);
+    const labelAt = mid && ve.labelWidth > 0 ? { x: mid.x + 5, y: mid.y - EDGE_LABEL_H / 2, width: ve.labelWidth, height: EDGE_LABEL_H } : null;
+    return { ...ve, points, labelAt };
+  });
+  return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: p.width, height: p.height };
 }

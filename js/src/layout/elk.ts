@@ -1,63 +1,49 @@
-// Runs ELK (inline: `elk.bundled.js`, no worker) and flattens its answer into
-// absolute boxes and polylines the view can draw without knowing ELK.
+// Runs ELK and flattens its answer into absolute boxes and polylines the view
+// can draw without knowing ELK. In a page ELK runs in a Web Worker made from
+// a Blob (the offline page's policy allows blob: workers), so its ~0.5 s of
+// loading and its seconds of layout on big graphs never block painting or the
+// animation; where there is no Worker (tests, Node) it runs inline.
 
 import type { ELK, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import type { Structure } from "../structure";
-import type { Box } from "./boxes";
-import { chainOrder, placeChain, type Chain } from "./chain";
-import { buildElkGraph, EDGE_LABEL_H, type ElkInput, type VisEdge } from "./elkgraph";
+import { chainLayout, chainOrder } from "./chain";
+import { buildElkGraph, type ElkInput } from "./elkgraph";
 import type { Measurer } from "./measure";
 import { ELK_GZIP_BASE64 } from "./elk-source.generated";
-import type { Visibility } from "./visible";
+import { placeLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
 
-export interface Point {
-  x: number;
-  y: number;
+export { placeLabels };
+export type { Layout, PlacedEdge, PlacedNode, Point };
+
+interface Engine {
+  layout(graph: ElkNode): Promise<ElkNode>;
 }
 
-export interface PlacedNode {
-  id: string;
-  box: Box;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface PlacedEdge extends VisEdge {
-  points: Point[];
-  labelAt: { x: number; y: number; width: number; height: number } | null;
-}
-
-export interface Layout {
-  nodes: PlacedNode[];
-  edges: PlacedEdge[];
-  edgeOf: Map<number, string>;
-  vis: Visibility;
-  width: number;
-  height: number;
-}
-
-let elk: Promise<ELK> | null = null;
+let engine: Promise<Engine> | null = null;
 
 /** ELK, evaluated on first use only (see js/scripts/embed-elk.mjs for why it travels as text). */
-function engine(): Promise<ELK> {
-  elk ??= elkCode()
-    .then(importCommonJs)
-    .then((Ctor) => new Ctor());
-  return elk;
+function elkEngine(): Promise<Engine> {
+  engine ??= elkCode().then((code) => workerEngine(code) ?? inlineEngine(code));
+  return engine;
 }
 
 async function elkCode(): Promise<string> {
-  const bytes = Uint8Array.from(atob(ELK_GZIP_BASE64), (c) => c.charCodeAt(0));
+  const bin = atob(ELK_GZIP_BASE64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   const unzipped = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Response(unzipped).text();
 }
 
 type ElkConstructor = new () => ELK;
 
-/** Runs ELK's CommonJS build as a module: from a Blob URL in a page (the offline page's
- * policy allows blob: scripts only), from a data: URL where there is no page (tests). */
+async function inlineEngine(code: string): Promise<Engine> {
+  const Ctor = await importCommonJs(code);
+  const elk = new Ctor();
+  return { layout: (g) => elk.layout(g) };
+}
+
+/** Runs ELK's CommonJS build as a module: from a Blob URL in a page, from a data: URL where there is no page (tests). */
 async function importCommonJs(code: string): Promise<ElkConstructor> {
   const wrapped = `var module = { exports: {} }; var exports = module.exports;\n${code}\nexport default module.exports;`;
   const inPage = typeof document !== "undefined" && typeof URL.createObjectURL === "function";
@@ -72,46 +58,71 @@ async function importCommonJs(code: string): Promise<ElkConstructor> {
   }
 }
 
-/**
- * Where a shape label sits: just below its source, right of where the edge
- * leaves it. All edges leaving one node with the same shape (a fan-out, a
- * skip connection) share one label, so labels never pile up on crossings.
- */
-export function placeLabels(edges: PlacedEdge[]): void {
-  const seen = new Set<string>();
-  for (const e of edges) {
-    e.labelAt = null;
-    if (!e.label || e.points.length < 2) continue;
-    const key = `${e.src}\u0000${e.label}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const p = e.points[0]!;
-    e.labelAt = { x: p.x + 5, y: p.y + 3, width: e.labelWidth, height: EDGE_LABEL_H };
-  }
+// In a worker ELK's UMD wrapper defines `self.ELK`; constructing it installs
+// ELK's own message handler (it thinks it is its worker script), replaced here
+// by one that lays out whole graphs.
+const WORKER_MAIN = `
+;(function () {
+  var elk = new self.ELK();
+  self.onmessage = function (e) {
+    var id = e.data.id;
+    elk.layout(e.data.graph).then(
+      function (g) { self.postMessage({ id: id, graph: g }); },
+      function (err) { self.postMessage({ id: id, error: String((err && err.message) || err) }); });
+  };
+  self.postMessage({ ready: true });
+})();`;
+
+interface Reply {
+  id?: number;
+  ready?: boolean;
+  graph?: ElkNode;
+  error?: string;
 }
 
-function fromChain(input: ElkInput, chain: Chain): Layout {
-  const p = placeChain(input, chain);
-  const nodes: PlacedNode[] = [];
-  for (const id of input.vis.visible) {
-    const at = p.boxes.get(id);
-    const box = input.boxes.get(id);
-    if (at && box) nodes.push({ id, box, ...at });
+function workerEngine(code: string): Engine | null {
+  if (typeof Worker === "undefined" || typeof URL.createObjectURL !== "function") return null;
+  const url = URL.createObjectURL(new Blob([code, WORKER_MAIN], { type: "text/javascript" }));
+  let worker: Worker;
+  try {
+    worker = new Worker(url);
+  } catch {
+    URL.revokeObjectURL(url);
+    return null;
   }
-  const edges: PlacedEdge[] = input.edges.map((ve) => {
-    const points = p.edges.get(ve.id) ?? [];
-    const mid = p.labelMid.get(ve.id);
-    const labelAt = mid && ve.labelWidth > 0 ? { x: mid.x + 5, y: mid.y - EDGE_LABEL_H / 2, width: ve.labelWidth, height: EDGE_LABEL_H } : null;
-    return { ...ve, points, labelAt };
-  });
-  return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: p.width, height: p.height };
+  const pending = new Map<number, { ok: (g: ElkNode) => void; fail: (e: Error) => void }>();
+  let next = 0;
+  let broken: Error | null = null;
+  worker.onmessage = (e: MessageEvent<Reply>) => {
+    const r = e.data;
+    if (r.ready) URL.revokeObjectURL(url);
+    const p = r.id === undefined ? undefined : pending.get(r.id);
+    if (!p || r.id === undefined) return;
+    pending.delete(r.id);
+    if (r.graph) p.ok(r.graph);
+    else p.fail(new Error(r.error ?? "ELK failed"));
+  };
+  worker.onerror = (e: ErrorEvent) => {
+    e.preventDefault?.();
+    broken = new Error(`ELK worker: ${e.message || "failed to start"}`);
+    for (const p of pending.values()) p.fail(broken);
+    pending.clear();
+  };
+  return {
+    layout(graph) {
+      if (broken) return Promise.reject(broken);
+      const id = next++;
+      return new Promise<ElkNode>((ok, fail) => {
+        pending.set(id, { ok, fail });
+        worker.postMessage({ id, graph });
+      });
+    },
+  };
 }
 
-export async function layoutGraph(s: Structure, collapsed: ReadonlySet<string>, m: Measurer): Promise<Layout> {
-  const input = buildElkGraph(s, collapsed, m);
-  const chain = chainOrder(input);
-  if (chain) return fromChain(input, chain);
-  const out = await (await engine()).layout(input.graph);
+/** ELK's layered layout of a prepared graph (asynchronous; in a worker where there is one). */
+export async function elkLayout(input: ElkInput): Promise<Layout> {
+  const out = await (await elkEngine()).layout(input.graph);
   const nodes: PlacedNode[] = [];
   const walk = (n: ElkNode): void => {
     for (const c of n.children ?? []) {
@@ -137,4 +148,11 @@ export async function layoutGraph(s: Structure, collapsed: ReadonlySet<string>, 
   });
   placeLabels(edges);
   return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: out.width ?? 0, height: out.height ?? 0 };
+}
+
+/** The finished layout: the exact chain when the graph is one, else ELK's (tests; the view uses plan.ts). */
+export async function layoutGraph(s: Structure, collapsed: ReadonlySet<string>, m: Measurer, folded?: ReadonlySet<string>): Promise<Layout> {
+  const input = buildElkGraph(s, collapsed, m, folded);
+  const chain = chainOrder(input);
+  return chain ? chainLayout(input, chain) : elkLayout(input);
 }

@@ -1,7 +1,8 @@
 // Trace + collapsed set -> the ELK graph to lay out (pure; no ELK call here).
 // Expanded containers become ELK compound nodes; collapsed ones become plain
-// boxes that stand in for everything inside; edges into hidden nodes are
-// redirected to their stand-in and merged, and edges inside one stand-in vanish.
+// boxes that stand in for everything inside, and so do folded runs of repeated
+// blocks; edges into hidden nodes are redirected to their stand-in and
+// merged, and edges inside one stand-in vanish.
 
 import type { ElkExtendedEdge, ElkNode, LayoutOptions } from "elkjs/lib/elk-api";
 import type { Shape, TraceEdge } from "../model";
@@ -78,14 +79,14 @@ export function edgeShape(s: Structure, e: TraceEdge): Shape | null {
   return null;
 }
 
-export function buildElkGraph(s: Structure, collapsed: ReadonlySet<string>, m: Measurer): ElkInput {
-  const vis = visibility(s, collapsed);
+export function buildElkGraph(s: Structure, collapsed: ReadonlySet<string>, m: Measurer, folded?: ReadonlySet<string>): ElkInput {
+  const vis = visibility(s, collapsed, folded);
   const boxes = new Map<string, Box>();
   const elkNodes = new Map<string, ElkNode>();
   const root: ElkNode = { id: "__root", layoutOptions: ROOT_OPTIONS, children: [], edges: [] };
   for (const id of vis.visible) {
     const n = s.byId.get(id)!;
-    const box = makeBox(s, n, collapsed, m);
+    const box = makeBox(s, n, collapsed, m, vis.folds.get(id));
     boxes.set(id, box);
     const node: ElkNode =
       box.kind === "group"

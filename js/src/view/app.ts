@@ -8,14 +8,16 @@ import { onRunsAppended } from "../history";
 import { buildStructure, isContainer, type Structure } from "../structure";
 import { Timeline, type Cursor } from "../timeline";
 import { nextStop as stopAfter } from "../stops";
-import { layoutGraph, type Layout } from "../layout/elk";
+import type { Layout } from "../layout/placed";
+import { planLayout, refineLayout, type Plan } from "../layout/plan";
 import { canvasMeasurer, type Measurer } from "../layout/measure";
-import { defaultCollapsed, isRootModule, reveal } from "../layout/visible";
+import { COLLAPSE_LIMIT, defaultCollapsed, defaultFolded, isRootModule, openRun, reveal } from "../layout/visible";
 import { Controls } from "./controls";
 import { Details } from "./details";
 import { html } from "./dom";
 import { Flow } from "./flow";
 import { GraphView } from "./graph";
+import { prepareWhenIdle } from "./idle";
 import { Header } from "./header";
 import { histogramPanel } from "./histogram";
 import { num, str } from "./values";
@@ -36,6 +38,8 @@ interface Shown {
   tl: Timeline;
   cursor: Cursor;
   collapsed: Set<string>;
+  /** Folded runs of repeated blocks (folds.ts), by their first member's id. */
+  folded: Set<string>;
 }
 
 export function mount(el: HTMLElement, model: WidgetModel): Mounted {
@@ -109,15 +113,18 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     const runs = model.get("runs");
     const { trace, index } = currentTrace(runs, model.get("run"));
     header.setRuns(runs ?? [], index, trace, model.get("forwards"));
+    header.setNote(str(model.get("note")));
     if (shown && runs?.[index] !== undefined && runs[index] === shownEntry) return;
     shownEntry = runs?.[index];
     const s = buildStructure(trace);
     const tl = new Timeline(s);
-    const collapsed = defaultCollapsed(s);
+    const folded = defaultFolded(s);
+    const collapsed = defaultCollapsed(s, COLLAPSE_LIMIT, folded);
     // The failing node must be on screen, not folded away.
-    if (trace.error && s.byId.has(trace.error.node)) reveal(s, collapsed, trace.error.node);
-    if (selected && s.byId.has(selected)) reveal(s, collapsed, selected);
-    shown = { trace, s, tl, cursor: tl.cursor(), collapsed };
+    if (trace.error && s.byId.has(trace.error.node)) reveal(s, collapsed, trace.error.node, folded);
+    if (selected && s.byId.has(selected)) reveal(s, collapsed, selected, folded);
+    shown = { trace, s, tl, cursor: tl.cursor(), collapsed, folded };
+    prepareWhenIdle(tl, () => destroyed || shown?.tl !== tl);
     root.dataset.steps = String(tl.steps);
     root.classList.toggle("lv-animated", tl.animated);
     fitted = false;
@@ -130,15 +137,28 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     const before = anchor && graph ? graph.rectOf(anchor) : null;
     status.textContent = "";
     measurer ??= canvasMeasurer(el.ownerDocument);
-    let out: Layout;
+    let plan: Plan;
     try {
-      out = await layoutGraph(shown.s, shown.collapsed, measurer);
+      plan = planLayout(shown.s, shown.collapsed, measurer, shown.folded);
     } catch (err) {
       status.textContent = `Layout failed: ${String(err)}`;
       resolveReady();
       return;
     }
-    if (my !== token || destroyed || !shown) return;
+    place(plan.quick, anchor, before);
+    resolveReady();
+    void refine(plan, my, anchor);
+  }
+
+  /** Swaps in ELK's layout when it arrives (layout/plan.ts), keeping the anchor or the batch where they were. */
+  async function refine(plan: Plan, my: number, anchor: string | null): Promise<void> {
+    const fine = await refineLayout(plan).catch(() => null);
+    if (!fine || my !== token || destroyed || !shown || !graph) return;
+    const keep = anchor ?? shown.tl.active(shown.cursor.step);
+    place(fine, keep, keep ? graph.rectOf(keep) : null);
+  }
+
+  function place(out: Layout, anchor: string | null, before: { x: number; y: number } | null): void {
     draw(out);
     const after = anchor ? graph?.rectOf(anchor) : null;
     if (before && after) viewport.shift(before.x - after.x, before.y - after.y);
@@ -146,7 +166,6 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
       viewport.fit();
       fitted = canvas.clientWidth > 0;
     }
-    resolveReady();
   }
 
   function draw(out: Layout): void {
@@ -229,12 +248,17 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
       model.set("selected", id);
       model.save_changes();
     }
-    if (shown && id && reveal(shown.s, shown.collapsed, id)) void relayout(id);
+    if (shown && id && reveal(shown.s, shown.collapsed, id, shown.folded)) void relayout(id);
     graph?.setSelected(id || null);
     showDetails();
   }
 
   function toggle(id: string): void {
+    // A folded run of repeated blocks opens into its members.
+    if (shown && openRun(shown.s, shown.collapsed, shown.folded, id)) {
+      void relayout(id).then(showDetails);
+      return;
+    }
     if (!shown || !isContainer(shown.s, id) || isRootModule(shown.s, id)) return;
     if (shown.collapsed.has(id)) shown.collapsed.delete(id);
     else shown.collapsed.add(id);
@@ -294,6 +318,13 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
       return;
     }
     const target = e.target as Element | null;
+    // The handle beside an opened run of repeated blocks folds it again.
+    const run = target?.closest?.("[data-run]")?.getAttribute("data-run");
+    if (run && shown) {
+      shown.folded.add(run);
+      void relayout(run).then(showDetails);
+      return;
+    }
     const g = target?.closest?.("[data-id]");
     const id = g?.getAttribute("data-id") ?? "";
     if (!g || !shown) {
@@ -302,7 +333,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     }
     const isGroup = g.classList.contains("lv-group");
     const onTitle = !!target?.closest?.(".lv-bar, .lv-title, .lv-toggle");
-    if (g.classList.contains("lv-collapsed") || (isGroup && onTitle)) toggle(id);
+    if (g.classList.contains("lv-collapsed") || g.classList.contains("lv-fold") || (isGroup && onTitle)) toggle(id);
     if (!isGroup || onTitle) select(id);
   };
   viewport.svg.addEventListener("click", onClick);
@@ -362,6 +393,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     ["change:selected", () => select(str(model.get("selected")), true)],
     ["change:histograms change:histogram_notes", () => showDetails()],
     ["change:forwards", () => header.setForwards(model.get("forwards"))],
+    ["change:note", () => header.setNote(str(model.get("note")))],
     ["change:height", applyHeight],
     ["change:runs change:run", scheduleRebuild],
   ];

@@ -1,55 +1,68 @@
-// Draws a Layout as SVG once, then only changes attributes and text as the
+// Draws a Layout as SVG, then only changes attributes and text as the
 // timeline moves (never re-lays out). Keeps id -> element maps so a step
 // touches only the nodes and edges it changed.
 //
-// DOM contract (SPEC §3): every graph node is a `<g>` with `data-path` and
-// `data-state`. Nodes hidden inside a collapsed container keep a childless
-// stub `<g>` with the same attributes, so every node of the trace is in the
-// DOM with its state whatever is folded.
+// DOM contract (SPEC §3): every node of the trace has exactly one `<g>` with
+// `data-path` and `data-state`, whatever is folded or off screen. Nodes
+// hidden in a collapsed container or a folded run keep a childless stub; a
+// folded run's box is its first member's element and shows a state
+// summarizing all members (fold-state.ts). Past STUBS_AT_ONCE hidden nodes,
+// their stubs are made in idle time right after the first paint (30,000
+// elements cost ~0.2 s to make and style even undisplayed).
+//
+// Big graphs are virtual: a drawn box or edge gets its children (frame,
+// text, path) only when it first comes near the view, and leaves the render
+// tree again when it is far off. Until then its element is a stub, so the
+// contract holds and a step costs the same whether it is on screen or not.
 
-import type { Layout, PlacedEdge, PlacedNode } from "../layout/elk";
-import { LINE_H, PAD_X, PAD_Y, TITLE_H, GROUP_TITLE_H, paramSegments, type Box } from "../layout/boxes";
+import type { Layout, PlacedEdge, PlacedNode } from "../layout/placed";
+import { paramSegments } from "../layout/boxes";
 import { shapeSegments } from "../format";
 import type { Structure } from "../structure";
 import type { Cursor, NodeFrame, Touched } from "../timeline";
-import { setAttr, setSegments, svg, wrap } from "./dom";
+import { setAttr, setSegments, svg } from "./dom";
+import { FoldStates } from "./fold-state";
+import { Grid, type Rect } from "./grid";
+import { whenIdle } from "./idle";
+import { drawBox, drawRunHandle, r, setCallout, type NodeParts } from "./node-draw";
 
-interface NodeEls {
-  g: SVGGElement;
-  placed: PlacedNode | null;
-  params: Map<number, SVGTextElement>;
-  io: SVGTextElement | null;
-  callout: SVGTextElement | null;
-  calloutBox: SVGRectElement | null;
-  last: NodeFrame | null;
-}
-
-/** Past this many drawn boxes, what is far off screen leaves the render tree (paint cost grows with it). */
+/** Past this many drawn boxes, boxes and edges are made only near the view (paint cost grows with them). */
 export const CULL_ABOVE = 300;
+/** Up to this many hidden nodes get their stubs before the first paint; the rest when the page is idle. */
+export const STUBS_AT_ONCE = 4000;
 
-interface Cullable {
-  els: SVGElement[];
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-  off: boolean;
-}
+type Item = { node: PlacedNode } | { edge: PlacedEdge };
 
 interface EdgeEls {
-  edge: PlacedEdge;
   path: SVGPathElement;
   label: SVGTextElement | null;
   alwaysKnown: boolean;
   flowed: boolean | null;
+  known: boolean | null;
 }
 
 export class GraphView {
   readonly content: SVGGElement;
-  private readonly nodes = new Map<string, NodeEls>();
-  private readonly edges = new Map<string, EdgeEls>();
+  private readonly groupLayer: SVGGElement;
+  private readonly edgeLayer: SVGGElement;
+  private readonly labelLayer: SVGGElement;
+  private readonly boxLayer: SVGGElement;
+  private readonly stubLayer: SVGGElement;
+  /** Every trace node's element. */
+  private readonly els = new Map<string, SVGGElement>();
+  private readonly last = new Map<string, NodeFrame>();
   private readonly placed = new Map<string, PlacedNode>();
-  private readonly cullables: Cullable[] = [];
+  /** Drawn boxes whose children exist. */
+  private readonly parts = new Map<string, NodeParts>();
+  private readonly edgeById = new Map<string, PlacedEdge>();
+  private readonly edgeEls = new Map<string, EdgeEls>();
+  /** Edges that share one shape label (one source, one shape): edge id -> the group's edge ids. */
+  private readonly labelGroup = new Map<string, string[]>();
+  private readonly folds: FoldStates;
+  private readonly grid: Grid<Item> | null = null;
+  private onScreen = new Set<Item>();
+  private readonly hiddenEls = new Set<SVGElement>();
+  private cursor: Cursor | null = null;
   private active: string | null = null;
   private selected: string | null = null;
 
@@ -58,206 +71,251 @@ export class GraphView {
     private readonly s: Structure,
     private readonly animated: boolean,
   ) {
-    this.content = svg("g", { class: "lv-content" });
-    const groups = svg("g", { class: "lv-groups" }, this.content);
-    const edgeLayer = svg("g", { class: "lv-edges" }, this.content);
-    const labels = svg("g", { class: "lv-edge-labels" }, this.content);
-    const boxes = svg("g", { class: "lv-boxes" }, this.content);
-    const stubs = svg("g", { class: "lv-stubs", display: "none" }, this.content);
+    // `data-layout`: "quick" while a better layout is coming (screenshots wait for "final").
+    this.content = svg("g", { class: "lv-content", "data-layout": layout.final === false ? "quick" : "final" });
+    this.groupLayer = svg("g", { class: "lv-groups" }, this.content);
+    this.edgeLayer = svg("g", { class: "lv-edges" }, this.content);
+    this.labelLayer = svg("g", { class: "lv-edge-labels" }, this.content);
+    this.boxLayer = svg("g", { class: "lv-boxes" }, this.content);
+    const runLayer = svg("g", { class: "lv-runs" }, this.content);
+    this.stubLayer = svg("g", { class: "lv-stubs", display: "none" }, this.content);
+    this.folds = new FoldStates(layout.vis.folds);
     for (const p of layout.nodes) this.placed.set(p.id, p);
+    for (const e of layout.edges) if (e.points.length >= 2) this.edgeById.set(e.id, e);
+    this.groupLabels();
+    for (const [run, members] of layout.vis.opened) this.runHandle(runLayer, run, members);
 
-    // Groups first, outermost first, so inner frames paint over outer ones.
-    const order = [...layout.nodes].sort((a, b) => (this.s.depth.get(a.id) ?? 0) - (this.s.depth.get(b.id) ?? 0));
-    for (const p of order) this.drawNode(p, p.box.kind === "group" ? groups : boxes);
-    for (const n of s.nodes) if (!this.nodes.has(n.id)) this.drawStub(n.id, stubs);
-    for (const e of layout.edges) this.drawEdge(e, edgeLayer, labels);
-    if (layout.nodes.length > CULL_ABOVE) this.collectCullables();
+    for (const p of layout.nodes) this.stub(p.id);
+    const hidden = s.nodes.filter((n) => !this.placed.has(n.id)).map((n) => n.id);
+    if (hidden.length <= STUBS_AT_ONCE) for (const id of hidden) this.stub(id);
+    // Stale once the view has replaced this drawing (it removes the old content).
+    else whenIdle((ms) => this.stubSome(hidden, ms), () => !this.content.parentNode);
+    if (layout.nodes.length > CULL_ABOVE) {
+      this.grid = new Grid<Item>();
+      for (const node of layout.nodes) this.grid.add({ node }, { x: node.x, y: node.y, width: node.width + (node.box.kind === "group" ? 0 : 300), height: node.height });
+      for (const edge of this.edgeById.values()) this.grid.add({ edge }, edgeRect(edge));
+    } else {
+      this.materialize([...layout.nodes.map((node) => ({ node })), ...[...this.edgeById.values()].map((edge) => ({ edge }))]);
+    }
   }
 
-  private collectCullables(): void {
-    for (const p of this.layout.nodes) {
-      const g = this.nodes.get(p.id)?.g;
-      if (g && p.box.kind !== "group") this.cullables.push({ els: [g], x0: p.x, y0: p.y, x1: p.x + p.width + 300, y1: p.y + p.height, off: false });
+  /** A childless element carrying a node's path and state (drawn boxes start as one too). */
+  private stub(id: string): SVGGElement {
+    // Stubs get `data-id` (what clicks read) only once drawn: one attribute less on thousands of elements.
+    const g = (STUB ??= svg("g", { class: "lv-stub", "data-state": "resolved", "data-visit": "idle" })).cloneNode(false) as SVGGElement;
+    g.setAttribute("data-path", this.s.byId.get(id)!.path);
+    this.stubLayer.appendChild(g);
+    this.els.set(id, g);
+    return g;
+  }
+
+  /** Makes the next hidden nodes' stubs for about `ms`, at their current state; true once all exist. */
+  private stubSome(ids: string[], ms: number): boolean {
+    const until = performance.now() + ms;
+    while (ids.length && performance.now() < until) {
+      for (const id of ids.splice(-200)) {
+        const g = this.stub(id);
+        const f = this.last.get(id);
+        if (f) {
+          setAttr(g, "data-state", f.state);
+          setAttr(g, "data-visit", f.visit);
+        }
+      }
     }
-    for (const e of this.edges.values()) {
-      const xs = e.edge.points.map((q) => q.x);
-      const ys = e.edge.points.map((q) => q.y);
-      const els: SVGElement[] = [e.path];
-      if (e.label) els.push(e.label);
-      this.cullables.push({ els, x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs) + 80, y1: Math.max(...ys) + 16, off: false });
+    return ids.length === 0;
+  }
+
+  /** A bracket right of an opened run's members (few per graph: drawn whatever the view). */
+  private runHandle(layer: SVGGElement, run: string, members: string[]): void {
+    let x = -Infinity;
+    let y0 = Infinity;
+    let y1 = -Infinity;
+    for (const m of members) {
+      const p = this.placed.get(m);
+      if (!p) return;
+      x = Math.max(x, p.x + p.width);
+      y0 = Math.min(y0, p.y);
+      y1 = Math.max(y1, p.y + p.height);
     }
+    drawRunHandle(layer, run, members.length, { x: x + 8, y0, y1 });
+  }
+
+  private groupLabels(): void {
+    const byKey = new Map<string, string[]>();
+    for (const e of this.edgeById.values()) {
+      if (!e.label) continue;
+      const key = `${e.src}\u0000${e.label}`;
+      const list = byKey.get(key);
+      if (list) list.push(e.id);
+      else byKey.set(key, [e.id]);
+    }
+    for (const list of byKey.values()) if (list.length > 1) for (const id of list) this.labelGroup.set(id, list);
+  }
+
+  /** Gives boxes and edges their children (outer groups before inner ones, so inner frames paint on top). */
+  private materialize(items: Item[]): void {
+    const nodes: PlacedNode[] = [];
+    for (const it of items) {
+      if ("node" in it) {
+        if (!this.parts.has(it.node.id)) nodes.push(it.node);
+      } else if (!this.edgeEls.has(it.edge.id)) this.drawEdge(it.edge);
+    }
+    nodes.sort((a, b) => (this.s.depth.get(a.id) ?? 0) - (this.s.depth.get(b.id) ?? 0));
+    for (const p of nodes) this.drawNode(p);
+  }
+
+  private drawNode(p: PlacedNode): void {
+    const g = this.els.get(p.id);
+    const n = this.s.byId.get(p.id);
+    if (!g || !n) return;
+    g.classList.remove("lv-stub");
+    g.setAttribute("data-id", p.id);
+    g.classList.add("lv-node", `lv-${p.box.kind}`);
+    g.setAttribute("data-family", p.box.family);
+    g.setAttribute("transform", `translate(${r(p.x)},${r(p.y)})`);
+    const parts = drawBox(g, p, n);
+    this.parts.set(p.id, parts);
+    (p.box.kind === "group" ? this.groupLayer : this.boxLayer).appendChild(g);
+    const f = this.last.get(p.id);
+    if (f && !this.folds.isHead(p.id)) this.fillNode(p.id, null, f);
+  }
+
+  private drawEdge(e: PlacedEdge): void {
+    const d = e.points.map((pt, i) => `${i === 0 ? "M" : "L"}${r(pt.x)},${r(pt.y)}`).join("");
+    const path = svg("path", { class: "lv-edge", d, "marker-end": "url(#lv-arrow)", "data-edge": e.id }, this.edgeLayer);
+    let label: SVGTextElement | null = null;
+    if (e.label && e.labelAt) {
+      label = svg("text", { class: "lv-edge-label", x: r(e.labelAt.x), y: r(e.labelAt.y + e.labelAt.height - 3) }, this.labelLayer);
+    }
+    const srcKind = this.s.byId.get(e.src)?.kind;
+    this.edgeEls.set(e.id, { path, label, alwaysKnown: !this.animated || srcKind === "input", flowed: null, known: null });
+    if (this.cursor) this.applyEdge(e.id, this.cursor);
   }
 
   /**
-   * Takes what lies far outside the view out of the render tree (big graphs
-   * only). Elements keep their attributes and keep being updated while off.
+   * Makes what is near the view and hides what is far from it (big graphs
+   * only; `view` in graph units, null before the widget has a size).
    */
-  cull(view: { x: number; y: number; width: number; height: number } | null): void {
-    if (!this.cullables.length || !view) return;
-    const mx = view.width;
-    const my = view.height;
-    const x0 = view.x - mx;
-    const x1 = view.x + view.width + mx;
-    const y0 = view.y - my;
-    const y1 = view.y + view.height + my;
-    for (const c of this.cullables) {
-      const off = c.x1 < x0 || c.x0 > x1 || c.y1 < y0 || c.y0 > y1;
-      if (off === c.off) continue;
-      c.off = off;
-      for (const el of c.els) {
-        if (off) el.setAttribute("display", "none");
-        else el.removeAttribute("display");
+  cull(view: Rect | null): void {
+    if (!this.grid) return;
+    const v = view ?? { x: 0, y: 0, width: 1200, height: 800 };
+    const want = this.grid.query({ x: v.x - v.width, y: v.y - v.height, width: 3 * v.width, height: 3 * v.height });
+    const make: Item[] = [];
+    for (const it of want) {
+      if (!this.onScreen.has(it)) make.push(it);
+    }
+    for (const it of this.onScreen) if (!want.has(it)) this.setHidden(it, true);
+    this.materialize(make);
+    for (const it of make) this.setHidden(it, false);
+    this.onScreen = want;
+  }
+
+  private setHidden(it: Item, off: boolean): void {
+    const els: SVGElement[] = [];
+    if ("node" in it) {
+      const g = this.els.get(it.node.id);
+      if (g) els.push(g);
+    } else {
+      const e = this.edgeEls.get(it.edge.id);
+      if (e) els.push(e.path, ...(e.label ? [e.label] : []));
+    }
+    for (const el of els) {
+      if (off === this.hiddenEls.has(el)) continue;
+      if (off) {
+        el.setAttribute("display", "none");
+        this.hiddenEls.add(el);
+      } else {
+        el.removeAttribute("display");
+        this.hiddenEls.delete(el);
       }
     }
   }
 
-  private baseAttrs(id: string): Record<string, string> {
-    const n = this.s.byId.get(id)!;
-    return { "data-id": id, "data-path": n.path, "data-state": "resolved", "data-visit": "idle" };
-  }
-
-  private drawStub(id: string, parent: SVGGElement): void {
-    const g = svg("g", { class: "lv-stub", ...this.baseAttrs(id) }, parent);
-    this.nodes.set(id, { g, placed: null, params: new Map(), io: null, callout: null, calloutBox: null, last: null });
-  }
-
-  private drawNode(p: PlacedNode, parent: SVGGElement): void {
-    const n = this.s.byId.get(p.id)!;
-    const box: Box = p.box;
-    const g = svg(
-      "g",
-      { class: `lv-node lv-${box.kind}`, "data-family": box.family, transform: `translate(${r(p.x)},${r(p.y)})`, ...this.baseAttrs(p.id) },
-      parent,
-    );
-    const title = svg("title", {}, g);
-    title.textContent = n.kind === "op" || n.path === "" ? `${n.type} (${n.path || "root"})` : `${n.path} · ${n.type}`;
-    const els: NodeEls = { g, placed: p, params: new Map(), io: null, callout: null, calloutBox: null, last: null };
-    const rx = box.kind === "io" ? p.height / 2 : box.kind === "op" ? 8 : 6;
-    svg("rect", { class: "lv-box", width: r(p.width), height: r(p.height), rx }, g);
-
-    if (box.kind === "group") {
-      svg("rect", { class: "lv-bar", width: r(p.width), height: GROUP_TITLE_H, rx }, g);
-      const t = svg("text", { class: "lv-title", x: PAD_X, y: GROUP_TITLE_H / 2 + 4 }, g);
-      setSegments(t, box.lines[0]!.segments, { 0: "lv-name", 1: "lv-type" });
-      this.toggle(g, p.width, GROUP_TITLE_H / 2, "−");
-    } else {
-      let y = PAD_Y + 12;
-      box.lines.forEach((line, i) => {
-        const cls = i === 0 ? (box.kind === "io" ? "lv-io" : "lv-title") : line.param !== undefined ? "lv-param" : "lv-sub";
-        const cx = box.kind === "op" || box.kind === "io";
-        const t = svg("text", { class: cls, x: cx ? r(p.width / 2) : PAD_X, y: box.kind === "io" || box.kind === "op" ? r(p.height / 2 + 4) : y }, g);
-        if (cx) t.setAttribute("text-anchor", "middle");
-        setSegments(t, line.segments, i === 0 && box.kind !== "io" ? { 0: "lv-name", 1: "lv-type" } : {});
-        if (line.param !== undefined) els.params.set(line.param, t);
-        if (box.kind === "io") els.io = t;
-        y += i === 0 ? TITLE_H : LINE_H;
-      });
-      if (box.kind === "collapsed") this.toggle(g, p.width, PAD_Y + 8, "+");
-    }
-    if (n.kind !== "input" && n.kind !== "output") {
-      const cg = svg("g", { class: "lv-callout", transform: `translate(${r(p.width + 10)},0)` }, g);
-      els.calloutBox = svg("rect", { class: "lv-callout-box", rx: 4 }, cg);
-      els.callout = svg("text", { class: "lv-callout-text", x: 8, y: 16 }, cg);
-    }
-    this.nodes.set(p.id, els);
-  }
-
-  private toggle(g: SVGGElement, width: number, cy: number, sign: string): void {
-    const t = svg("g", { class: "lv-toggle", transform: `translate(${r(width - 16)},${r(cy)})` }, g);
-    svg("circle", { r: 7 }, t);
-    const s = svg("text", { y: 4, "text-anchor": "middle" }, t);
-    s.textContent = sign;
-  }
-
-  private drawEdge(e: PlacedEdge, layer: SVGGElement, labels: SVGGElement): void {
-    if (e.points.length < 2) return;
-    const d = e.points.map((pt, i) => `${i === 0 ? "M" : "L"}${r(pt.x)},${r(pt.y)}`).join("");
-    const path = svg("path", { class: "lv-edge", d, "marker-end": "url(#lv-arrow)", "data-edge": e.id }, layer);
-    let label: SVGTextElement | null = null;
-    if (e.label && e.labelAt) {
-      label = svg("text", { class: "lv-edge-label", x: r(e.labelAt.x), y: r(e.labelAt.y + e.labelAt.height - 3) }, labels);
-    }
-    const srcKind = this.s.byId.get(e.src)?.kind;
-    this.edges.set(e.id, { edge: e, path, label, alwaysKnown: !this.animated || srcKind === "input", flowed: null });
-  }
-
   /** Brings every node and edge to the cursor's frame (after drawing or a big jump). */
   applyAll(c: Cursor): void {
-    for (const id of this.nodes.keys()) this.applyNode(id, c);
-    for (const id of this.edges.keys()) this.applyEdge(id, c);
+    this.cursor = c;
+    for (const n of this.s.nodes) this.applyNode(n.id, c);
+    for (const id of this.edgeEls.keys()) this.applyEdge(id, c);
   }
 
   /** Updates only what a seek touched. */
   apply(c: Cursor, t: Touched): void {
+    this.cursor = c;
     for (const id of t.nodes) this.applyNode(id, c);
     const drawn = new Set<string>();
     for (const i of t.edges) {
       const id = this.layout.edgeOf.get(i);
-      if (id !== undefined) drawn.add(id);
+      if (id === undefined) continue;
+      drawn.add(id);
+      // A shared label shows the shape once any edge of its group has carried it.
+      for (const other of this.labelGroup.get(id) ?? []) drawn.add(other);
     }
     for (const id of drawn) this.applyEdge(id, c);
   }
 
   private applyNode(id: string, c: Cursor): void {
-    const els = this.nodes.get(id);
     const f = c.node(id);
-    if (!els || !f || els.last === f) return;
-    const prev = els.last;
-    els.last = f;
-    setAttr(els.g, "data-state", f.state);
-    setAttr(els.g, "data-visit", f.visit);
-    if (!els.placed) return;
-    const n = this.s.byId.get(id)!;
+    if (!f) return;
+    const prev = this.last.get(id) ?? null;
+    if (prev === f) return;
+    this.last.set(id, f);
+    const run = this.folds.update(id, f);
+    if (run !== null) {
+      const head = this.els.get(run);
+      if (head) {
+        setAttr(head, "data-state", this.folds.state(run));
+        setAttr(head, "data-visit", this.folds.visit(run));
+      }
+    }
+    const g = this.els.get(id);
+    if (!g || this.folds.isHead(id)) return;
+    setAttr(g, "data-state", f.state);
+    setAttr(g, "data-visit", f.visit);
+    if (this.parts.has(id)) this.fillNode(id, prev, f);
+  }
+
+  /** The text of a drawn box at frame f (only what changed since prev). */
+  private fillNode(id: string, prev: NodeFrame | null, f: NodeFrame): void {
+    const parts = this.parts.get(id);
+    const g = this.els.get(id);
+    const n = this.s.byId.get(id);
+    if (!parts || !g || !n) return;
     if (!prev || prev.params !== f.params || prev.inits !== f.inits) {
-      for (const [i, t] of els.params) {
+      for (const [i, t] of parts.params) {
         const segs = paramSegments(n.params[i]!.name, f.params[i] ?? null);
         setSegments(t, segs);
         t.classList.toggle("lv-unknown", segs.some((x) => x.unknown));
       }
     }
-    if (els.io && (!prev || prev.outShapes !== f.outShapes)) {
+    if (parts.io && (!prev || prev.outShapes !== f.outShapes)) {
       const shape = n.kind === "input" ? (f.outShapes?.[0] ?? n.output_shapes[0] ?? null) : (f.outShapes?.[0] ?? (this.animated ? null : n.input_shapes[0] ?? null));
-      setSegments(els.io, [{ text: `${n.path} ` }, ...shapeSegments(shape)]);
+      setSegments(parts.io, [{ text: `${n.path} ` }, ...shapeSegments(shape)]);
     }
-    if (els.callout && els.calloutBox && (!prev || prev.error !== f.error)) {
-      while (els.callout.firstChild) els.callout.removeChild(els.callout.firstChild);
-      if (f.error) {
-        const lines = wrap(f.error, 40, 5);
-        lines.forEach((line, i) => {
-          const ts = svg("tspan", { x: 8, dy: i === 0 ? 0 : 14 }, els.callout!);
-          ts.textContent = line;
-        });
-        const w = Math.max(...lines.map((l) => l.length)) * 7 + 16;
-        els.calloutBox.setAttribute("width", String(r(w)));
-        els.calloutBox.setAttribute("height", String(lines.length * 14 + 10));
-      }
+    if (n.kind !== "input" && n.kind !== "output" && (!prev || prev.error !== f.error)) {
+      setCallout(g, parts, this.placed.get(id)?.width ?? 0, f.error);
     }
   }
 
   private applyEdge(id: string, c: Cursor): void {
-    const els = this.edges.get(id);
-    if (!els) return;
-    const flowed = els.edge.traceEdges.some((i) => c.edges[i]) || (els.label !== null && this.siblingFlowed(els, c));
-    if (els.flowed === flowed) return;
-    els.flowed = flowed;
-    els.path.classList.toggle("lv-flowed", flowed);
-    if (els.label) {
-      const known = flowed || els.alwaysKnown;
-      setSegments(els.label, known ? [{ text: els.edge.label }] : [{ text: "?", unknown: true }]);
-      els.label.classList.toggle("lv-flowed", flowed);
+    const els = this.edgeEls.get(id);
+    const edge = this.edgeById.get(id);
+    if (!els || !edge) return;
+    const flowed = edge.traceEdges.some((i) => c.edges[i]);
+    if (els.flowed !== flowed) {
+      els.flowed = flowed;
+      els.path.classList.toggle("lv-flowed", flowed);
     }
-  }
-
-  /** A shared label (one per source and shape) shows the shape once any of its edges has carried it. */
-  private siblingFlowed(els: EdgeEls, c: Cursor): boolean {
-    for (const other of this.edges.values()) {
-      if (other !== els && other.edge.src === els.edge.src && other.edge.label === els.edge.label && other.edge.traceEdges.some((i) => c.edges[i])) return true;
-    }
-    return false;
+    if (!els.label) return;
+    const carried = flowed || (this.labelGroup.get(id) ?? []).some((o) => this.edgeById.get(o)!.traceEdges.some((i) => c.edges[i]));
+    const known = carried || els.alwaysKnown;
+    if (els.known === known && els.label.classList.contains("lv-flowed") === carried) return;
+    els.known = known;
+    setSegments(els.label, known ? [{ text: edge.label }] : [{ text: "?", unknown: true }]);
+    els.label.classList.toggle("lv-flowed", carried);
   }
 
   /** The drawing's extent, including room for the failing node's message to its right. */
-  bounds(): { x: number; y: number; width: number; height: number } {
+  bounds(): Rect {
     let width = this.layout.width;
     const err = this.s.trace.error;
     const at = err ? this.rectOf(err.node) : null;
@@ -265,13 +323,13 @@ export class GraphView {
     return { x: 0, y: 0, width, height: this.layout.height };
   }
 
-  /** Whether a trace node is folded inside a collapsed box (its events show on that box). */
+  /** Whether a trace node is folded inside a collapsed box or a folded run (its events show on that box). */
   hidden(id: string): boolean {
     const drawn = this.standIn(id);
     return drawn !== null && drawn !== id;
   }
 
-  /** The drawn node that shows a trace node (itself, or the collapsed box around it). */
+  /** The drawn node that shows a trace node (itself, or the box around it). */
   standIn(id: string): string | null {
     return this.layout.vis.standIn.get(id) ?? null;
   }
@@ -279,16 +337,16 @@ export class GraphView {
   setActive(id: string | null): void {
     const drawn = id === null ? null : this.standIn(id);
     if (drawn === this.active) return;
-    if (this.active) this.nodes.get(this.active)?.g.classList.remove("lv-active");
+    if (this.active) this.els.get(this.active)?.classList.remove("lv-active");
     this.active = drawn;
-    if (drawn) this.nodes.get(drawn)?.g.classList.add("lv-active");
+    if (drawn) this.els.get(drawn)?.classList.add("lv-active");
   }
 
   setSelected(id: string | null): void {
     const drawn = id ? this.standIn(id) : null;
-    if (this.selected) this.nodes.get(this.selected)?.g.classList.remove("lv-selected");
+    if (this.selected) this.els.get(this.selected)?.classList.remove("lv-selected");
     this.selected = drawn;
-    if (drawn) this.nodes.get(drawn)?.g.classList.add("lv-selected");
+    if (drawn) this.els.get(drawn)?.classList.add("lv-selected");
   }
 
   /** Where a node is drawn (its stand-in's box), for following the batch. */
@@ -302,13 +360,26 @@ export class GraphView {
     const out = new Map<string, PlacedEdge>();
     for (const i of traceEdges) {
       const id = this.layout.edgeOf.get(i);
-      const els = id ? this.edges.get(id) : undefined;
-      if (els) out.set(els.edge.id, els.edge);
+      const e = id ? this.edgeById.get(id) : undefined;
+      if (e) out.set(e.id, e);
     }
     return [...out.values()];
   }
 }
 
-function r(x: number): number {
-  return Math.round(x * 10) / 10;
+let STUB: SVGGElement | null = null;
+
+function edgeRect(e: PlacedEdge): Rect {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of e.points) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x);
+    y1 = Math.max(y1, p.y);
+  }
+  // Room for the shape label to the right of where the edge leaves its source.
+  return { x: x0, y: y0, width: x1 - x0 + 80, height: y1 - y0 + 16 };
 }

@@ -28,6 +28,7 @@ export class Header {
   private readonly counts: HTMLSpanElement;
   private readonly inputs: HTMLSpanElement;
   private readonly forwards: HTMLSpanElement;
+  private readonly note: HTMLSpanElement;
   private readonly runs: HTMLSelectElement;
   private entries: readonly Trace[] = [];
   private index = 0;
@@ -38,6 +39,8 @@ export class Header {
     this.counts = html("span", { class: "lv-counts" }, this.el);
     this.inputs = html("span", { class: "lv-inputs" }, this.el);
     this.forwards = html("span", { class: "lv-forwards" }, this.el);
+    this.note = html("span", { class: "lv-note", role: "note" }, this.el);
+    this.note.hidden = true;
     html("span", { class: "lv-spacer" }, this.el);
     this.runs = html("select", { class: "lv-runs", "aria-label": "Run" }, this.el);
     this.runs.addEventListener("change", () => onRun(Number(this.runs.value)));
@@ -67,6 +70,14 @@ export class Header {
     const text = this.entries.length ? forwardsText(forwardsAt(forwards, this.index)) : "";
     if (this.forwards.textContent !== text) this.forwards.textContent = text;
     this.forwards.hidden = text === "";
+  }
+
+  /** What the widget cannot show (a compiled model): a short badge, the sentence on hover. */
+  setNote(text: string): void {
+    this.note.hidden = text === "";
+    this.note.textContent = text === "" ? "" : `ⓘ ${text.split(":")[0]}`;
+    this.note.title = text;
+    this.note.setAttribute("aria-label", text);
   }
 
   setCounts(c: Counts): void {
