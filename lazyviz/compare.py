@@ -3,8 +3,11 @@
 One private copy of the model is made and materialized by one run of the
 batch; then, for each initializer in turn, every parameter of that copy is
 re-drawn in place, binned (one parameter at a time) and the batch run again
-to record each layer's activation statistics. Memory is the model once plus
-one parameter's worth of scratch, whatever the number of initializers.
+to record each layer's activation statistics. With ``grads=True`` (the
+default) that same run is made under grad mode and followed by one backward
+pass of a stated loss, and each parameter's gradient is summarized. Memory is
+the model once (twice with gradients) plus one parameter's worth of scratch,
+whatever the number of initializers.
 
 Everything happens under a forked RNG seeded with ``seed`` (re-seeded for
 each initializer, so an initializer's result does not depend on which others
@@ -14,8 +17,9 @@ exactly as they were.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +28,13 @@ from torch import nn
 
 from lazyviz.copying import private_copy
 from lazyviz.defer import strip_defer_hooks
+from lazyviz.flatten import iter_tensors
 from lazyviz.graph import Node
-from lazyviz.histograms import histogram, summary
+from lazyviz.histograms import histogram, moments, summary
 from lazyviz.inits import Init, fans, has_reset, is_norm, param_role, resolve_inits
 from lazyviz.rng import private_random
 from lazyviz.shapes import is_uninitialized
-from lazyviz.trace import Session, eager_module
+from lazyviz.trace import Session, _clone_inputs, eager_module
 
 __all__ = [
     "DEFAULT_INITS",
@@ -40,6 +45,9 @@ __all__ = [
 ]
 
 SCHEMA = "lazyviz.inits/1"
+
+SUM_OF_OUTPUTS = "sum of outputs"
+"""The ``"loss"`` of a record made without ``loss_fn``: every floating output entry, summed."""
 
 DEFAULT_INITS: tuple[str, ...] = ("default", "xavier_uniform", "kaiming_normal", "normal(std=0.01)")
 """What :func:`compare_inits` compares when ``inits`` is not given."""
@@ -74,6 +82,9 @@ def compare_inits(
     bins: int | None = None,
     max_numel: int = MAX_NUMEL,
     input_kwargs: Mapping[str, Any] | None = None,
+    grads: bool = True,
+    loss_fn: Callable[..., Any] | None = None,
+    target: Any = None,
 ) -> Any:
     """A widget comparing initializers on ``model``: weight histograms and activations by depth.
 
@@ -100,6 +111,18 @@ def compare_inits(
         of this size (its record says ``"sampled": n``).
     input_kwargs : dict, optional
         Keyword inputs of the model.
+    grads : bool
+        Also run one backward pass per initializer on the batch and record
+        each parameter's gradient (``"gradients"`` in the record), for the
+        vanishing / exploding gradients picture. On by default: it adds about
+        one backward pass per initializer (see ``benchmarks/bench_inits.py``).
+    loss_fn : callable, optional
+        ``loss_fn(output, target)`` (``loss_fn(output)`` without a target)
+        returning a scalar tensor, e.g. ``torch.nn.CrossEntropyLoss()``.
+        Without it the loss is the sum of every floating-point entry of the
+        output (``"loss": "sum of outputs"`` in the record).
+    target : Tensor or nested tensors, optional
+        The second argument of ``loss_fn``.
 
     Returns
     -------
@@ -111,7 +134,9 @@ def compare_inits(
     ------
     ValueError
         An unknown init name (the message lists the valid ones), bad
-        arguments, or a batch the model fails on.
+        arguments, a batch the model fails on, or a ``loss_fn`` that fails or
+        returns no scalar tensor. (A backward pass that fails inside the model
+        is recorded in ``"grad_errors"`` instead, its rows left empty.)
     """
     from lazyviz.inits_widget import InitsWidget
 
@@ -123,6 +148,9 @@ def compare_inits(
         seed=seed,
         bins=bins,
         max_numel=max_numel,
+        grads=grads,
+        loss_fn=loss_fn,
+        target=target,
     )
     return InitsWidget(data, types=types, title=type(model).__name__)
 
@@ -136,6 +164,9 @@ def compare_data(
     seed: int | None = 0,
     bins: int | None = None,
     max_numel: int = MAX_NUMEL,
+    grads: bool = True,
+    loss_fn: Callable[..., Any] | None = None,
+    target: Any = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The ``lazyviz.inits/1`` record and ``{path: module type}``; see :func:`compare_inits`."""
     model = eager_module(model)[0]  # TypeError for what cannot be traced
@@ -147,7 +178,16 @@ def compare_data(
         )
     if max_numel < 1:
         raise ValueError(f"max_numel must be positive, got {max_numel}")
-    with torch.random.fork_rng(devices=_cuda_devices()):
+    if loss_fn is not None and not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    if target is not None and loss_fn is None:
+        raise ValueError("target is passed to loss_fn: give loss_fn(output, target) too")
+    if not grads and (loss_fn is not None or target is not None):
+        raise ValueError("loss_fn and target are for the gradients: leave grads=True")
+    loss = _Loss(loss_fn, target) if grads else None
+    # Inside the caller's inference_mode, tensors made here could not be saved for backward.
+    grad_ok = torch.inference_mode(False) if grads else contextlib.nullcontext()
+    with grad_ok, torch.random.fork_rng(devices=_cuda_devices()):
         torch.manual_seed(torch.seed() if seed is None else seed)
         base_seed = torch.initial_seed()
         # Our own full copy, run "in place": its parameters are re-drawn between
@@ -155,7 +195,7 @@ def compare_data(
         mine = private_copy(model)
         strip_defer_hooks(mine)  # a deferred init would fire in the copy
         session = Session(mine, inplace=True)
-        trace = session.run(args, kwargs)
+        trace = session.run(_clone_inputs(args), _clone_inputs(kwargs))
         if trace.error is not None:
             err = trace.error
             raise ValueError(
@@ -166,19 +206,36 @@ def compare_data(
         keep = _snapshot_unresettable(entries)
         params = [_param_record(e) for e in entries]
         activations: dict[str, list[dict[str, Any]]] = {}
+        gradients: dict[str, list[dict[str, Any]]] = {}
+        losses: dict[str, float | None] = {}
+        grad_errors: dict[str, str] = {}
+        in_order = _forward_order(entries, trace.events)
         for spec in specs:
             torch.manual_seed(base_seed)
             _fill(session.model, entries, spec, keep)
             for entry, record in zip(entries, params, strict=True):
                 record["per_init"][spec.label] = _histogram(entry, spec, bins, max_numel)
-            activations[spec.label] = _activations(session, args, kwargs)
+            if loss is None:
+                activations[spec.label] = _activations(session, args, kwargs)
+                continue
+            run = _activations_and_gradients(session, args, kwargs, in_order, loss)
+            activations[spec.label], gradients[spec.label] = run.activations, run.gradients
+            losses[spec.label] = run.loss
+            if run.error is not None:
+                grad_errors[spec.label] = run.error
     types = {n.path: n.type for n in trace.nodes.values() if n.kind in ("module", "op")}
-    data = {
+    data: dict[str, Any] = {
         "schema": SCHEMA,
         "inits": [s.label for s in specs],
         "params": params,
         "activations": activations,
     }
+    if loss is not None:
+        data["loss"] = loss.name
+        data["losses"] = losses
+        data["gradients"] = gradients
+        if grad_errors:
+            data["grad_errors"] = grad_errors
     return data, types
 
 
@@ -303,8 +360,122 @@ def _activations(session: Session, args: tuple, kwargs: dict[str, Any]) -> list[
             stats = summary(tensor)
         rows[node.id] = {"path": node.path, **stats}
 
-    session.run(args, kwargs, on_output=on_output)
+    # A fresh copy of the batch per run: the model may write into its input.
+    session.run(_clone_inputs(args), _clone_inputs(kwargs), on_output=on_output)
     return list(rows.values())
+
+
+# ----------------------------------------------------------------- gradients
+class _Loss:
+    """The stated loss of the gradient runs: ``loss_fn(output, target)`` or the sum of outputs."""
+
+    def __init__(self, fn: Callable[..., Any] | None, target: Any) -> None:
+        self.fn = fn
+        self.target = target
+        self.name = SUM_OF_OUTPUTS if fn is None else _callable_name(fn)
+
+    def __call__(self, output: Any) -> torch.Tensor | None:
+        """The scalar loss, or None when no floating output depends on anything trainable."""
+        if self.fn is None:
+            total: torch.Tensor | None = None
+            for t in iter_tensors(output):
+                if t.is_floating_point() and t.requires_grad:
+                    part = t.sum(dtype=torch.float32)
+                    total = part if total is None else total + part.to(total.device)
+            return total
+        target = _clone_inputs(self.target)  # the loss cannot touch the user's tensor
+        try:
+            value = self.fn(output) if target is None else self.fn(output, target)
+        except Exception as exc:
+            raise ValueError(
+                f"compare_inits: loss_fn {self.name} failed on the model's output "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
+        if not isinstance(value, torch.Tensor) or value.numel() != 1:
+            got = f"shape {tuple(value.shape)}" if isinstance(value, torch.Tensor) else type(value)
+            raise ValueError(
+                f"compare_inits: loss_fn {self.name} must return a scalar tensor, got {got}"
+            )
+        return value.reshape(()) if value.requires_grad else None
+
+
+def _callable_name(fn: Callable[..., Any]) -> str:
+    """``CrossEntropyLoss`` for a module, ``my_loss`` for a function, a partial's function."""
+    if isinstance(fn, nn.Module):
+        return type(fn).__name__
+    inner = getattr(fn, "func", fn)  # functools.partial
+    name = getattr(inner, "__name__", None)
+    return str(name) if name else type(fn).__name__
+
+
+@dataclass
+class _Run:
+    activations: list[dict[str, Any]]
+    gradients: list[dict[str, Any]]
+    loss: float | None
+    error: str | None
+
+
+def _forward_order(entries: list[_Entry], events: list[dict[str, Any]]) -> list[_Entry]:
+    """``entries`` by first entry of their module in the batch (graph order among equals)."""
+    first: dict[str, int] = {}
+    for event in events:
+        if event["kind"] == "enter":
+            first.setdefault(event["node"], event["seq"])
+    never = len(events)
+    ranked = sorted(enumerate(entries), key=lambda ie: (first.get(ie[1].node.id, never), ie[0]))
+    return [e for _, e in ranked]
+
+
+def _activations_and_gradients(
+    session: Session, args: tuple, kwargs: dict[str, Any], entries: list[_Entry], loss: _Loss
+) -> _Run:
+    """One recorded forward under grad mode (the activations), then one backward of ``loss``."""
+    for param in session.model.parameters():
+        param.grad = None  # nothing carried over from the user's model or an earlier run
+    outputs: list[Any] = []
+    handle = session.model.register_forward_hook(lambda _m, _a, out: outputs.append(out))
+    try:
+        with torch.enable_grad():  # even when the caller is in no_grad
+            activations = _activations(session, args, kwargs)
+    finally:
+        handle.remove()
+    error: str | None = None
+    value: float | None = None
+    with torch.enable_grad():
+        scalar = loss(outputs[0]) if outputs else None
+        if scalar is not None:
+            value = float(scalar.detach())
+            value = value if math.isfinite(value) else None
+            try:
+                scalar.backward()
+            except Exception as exc:  # e.g. an in-place op autograd refuses
+                error = f"{type(exc).__name__}: {exc}"
+    outputs.clear()
+    gradients = [_grad_row(e, failed=error is not None) for e in entries]
+    for param in session.model.parameters():
+        param.grad = None  # free them before the next initializer
+    return _Run(activations, gradients, value, error)
+
+
+def _grad_row(entry: _Entry, *, failed: bool) -> dict[str, Any]:
+    """The row of the entry's gradient: mean, std and norm; if there is none, nulls and why."""
+    row: dict[str, Any] = {"path": entry.node.path, "param": entry.name}
+    grad = entry.param.grad
+    reason = None
+    if failed:
+        reason = "failed"
+    elif not entry.param.requires_grad:
+        reason = "frozen"
+    elif grad is None:
+        reason = "not reached"
+    elif grad.is_meta:
+        reason = "meta"
+    if reason is not None or grad is None:
+        row.update(mean=None, std=None, norm=None, no_grad=reason)
+        return row
+    row.update(moments(grad.to_dense() if grad.is_sparse else grad))
+    return row
 
 
 def histograms_by_node(data: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:

@@ -1,9 +1,10 @@
 """The initializer comparison widget returned by :func:`lazyviz.compare_inits`.
 
 Synced state only: the ``lazyviz.inits/1`` record, the module types used as
-labels, and which parameter is on screen. The drawing (one histogram panel
-per initializer, the parameter picker, activations across depth) is the front
-end's ``js/src/inits/``, bundled as ``lazyviz/static/inits.js``.
+labels, which parameter is on screen and whether its panels share one x-axis.
+The drawing (one histogram panel per initializer, the parameter picker,
+activations and gradients across depth) is the front end's
+``js/src/inits/``, bundled as ``lazyviz/static/inits.js``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class InitsWidget(anywidget.AnyWidget):
     selected : str, optional
         The parameter to show first, by qualified name (``"0.weight"``);
         by default the first one in graph order.
+    same_scale : bool
+        One x-axis range for all panels (default True).
     """
 
     _esm = _asset("inits.js", _MISSING)
@@ -66,6 +69,10 @@ class InitsWidget(anywidget.AnyWidget):
     selected = traitlets.Unicode("").tag(sync=True)
     """Qualified name (``"0.weight"``) of the parameter whose panels are shown."""
 
+    same_scale = traitlets.Bool(True).tag(sync=True)
+    """All histogram panels of the selected parameter share one x-axis range (the
+    "same scale" toggle), so N(0, 0.01) and N(0, 0.2) look as different as they are."""
+
     height = traitlets.Int(640).tag(sync=True)
     """Pixel height of the widget in a notebook cell."""
 
@@ -78,11 +85,11 @@ class InitsWidget(anywidget.AnyWidget):
         selected: str | None = None,
         **kwargs: Any,
     ) -> None:
-        unknown = set(kwargs) - {"height"}
+        unknown = set(kwargs) - {"height", "same_scale"}
         if unknown:
             raise TypeError(
                 f"InitsWidget got unexpected keyword argument(s) {sorted(unknown)}; "
-                "it takes data, types, title, selected and height"
+                "it takes data, types, title, selected, same_scale and height"
             )
         if data.get("schema") != "lazyviz.inits/1":
             raise ValueError(f"not a lazyviz.inits/1 record: schema is {data.get('schema')!r}")
@@ -134,7 +141,20 @@ class InitsWidget(anywidget.AnyWidget):
         tail = [f"... and {more} more parameters"] if more > 0 else []
         width = max((len(r[0]) for r in rows), default=0)
         lines = [f"{name.ljust(width)}  {stds}" for name, stds in rows]
-        return "\n".join([head, "std by initializer:", *lines, *tail])
+        return "\n".join([head, "std by initializer:", *lines, *tail, *self._grad_lines()])
+
+    def _grad_lines(self) -> list[str]:
+        """Gradient std of the first and last weight by initializer, and the loss behind them."""
+        grads = self.data.get("gradients")
+        if not grads:
+            return []
+        out = [f"gradient std, first -> last weight (loss: {self.data.get('loss', '?')}):"]
+        for label in self.inits:
+            rows = [r for r in grads.get(label, []) if _is_weight(r, self.data["params"])]
+            if rows:
+                first, last = rows[0]["std"], rows[-1]["std"]
+                out.append(f"  {label} {_num(first)} -> {_num(last)}")
+        return out if len(out) > 1 else []
 
 
 REPR_ROWS = 12
@@ -148,6 +168,18 @@ def _std_row(record: dict[str, Any], inits: list[str]) -> tuple[str, str]:
         std = record["per_init"].get(label, {}).get("std")
         cells.append(f"{label} {'n/a' if std is None else format(std, '.3g')}")
     return f"{_qualname(record)} {shape}", " · ".join(cells)
+
+
+def _num(x: float | None) -> str:
+    return "n/a" if x is None else format(x, ".3g")
+
+
+def _is_weight(row: dict[str, Any], params: list[dict[str, Any]]) -> bool:
+    """A gradient row of a parameter with two or more dimensions."""
+    return any(
+        p["path"] == row["path"] and p["param"] == row["param"] and len(p["shape"]) >= 2
+        for p in params
+    )
 
 
 def _qualname(record: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,3 +52,38 @@ def test_bin_count_and_summary() -> None:
     assert s == {"mean": 1.0, "std": s["std"], "zero_frac": 0.5}
     assert s["std"] is not None and abs(s["std"] - 1.224744871391589) < 1e-6
     assert summary(torch.tensor([float("inf"), 1.0]))["mean"] is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-1e3, 1e3, allow_nan=False, width=32), min_size=1, max_size=600),
+    st.floats(-1e3, 1e3, allow_nan=False, width=32),
+)
+def test_moments_match_float64_reference(values: list[float], offset: float) -> None:
+    from lazyviz.histograms import moments
+
+    t = torch.tensor(values) + offset  # an offset far from the spread: cancellation
+    ref = t.double()
+    std, mean = torch.std_mean(ref, correction=0)
+    got = moments(t)
+    scale = float(ref.abs().max()) + 1e-30
+    assert abs(got["mean"] - float(mean)) <= 1e-12 * scale
+    assert abs(got["std"] - float(std)) <= 1e-6 * scale
+    assert abs(got["norm"] - float(ref.norm())) <= 1e-12 * float(ref.norm()) + 1e-30
+
+
+def test_moments_edge_cases() -> None:
+    from lazyviz.histograms import CHUNK, moments
+
+    assert moments(torch.full((300,), 4.0)) == {"mean": 4.0, "std": 0.0, "norm": 4.0 * 300**0.5}
+    assert moments(torch.empty(0)) == {"mean": None, "std": None, "norm": None}
+    assert moments(torch.tensor([1.0, float("inf")]))["std"] is None
+    half = moments(torch.tensor([1.0, 3.0], dtype=torch.float16))
+    assert half == {"mean": 2.0, "std": 1.0, "norm": 10**0.5}
+    # several chunks: the same answer as one float64 pass
+    torch.manual_seed(0)
+    big = torch.randn(3 * CHUNK + 17) * 0.01 + 0.002
+    std, mean = torch.std_mean(big.double(), correction=0)
+    got = moments(big)
+    assert got["mean"] == pytest.approx(float(mean), rel=1e-12)
+    assert got["std"] == pytest.approx(float(std), rel=1e-12)

@@ -91,3 +91,139 @@ def test_comparison_page(open_offline: Any, exported: tuple[Path, dict[str, Any]
     ticks = depth.locator("g.xtick text")
     assert ticks.count() == len(record["activations"]["xavier_uniform"])
     view.log.assert_clean()
+
+
+PANEL_RANGES = """() => [...document.querySelectorAll('.lazyviz-inits-panel')].map(p => {
+    const gd = p.querySelector('.lazyviz-inits-plot');
+    return [p.dataset.init, gd._fullLayout.xaxis.range.slice()];
+})"""
+
+
+def _width(r: list[float]) -> float:
+    return r[1] - r[0]
+
+
+def test_gradient_chart_one_trace_per_init(
+    open_offline: Any, exported: tuple[Path, dict[str, Any]]
+) -> None:
+    path, record = exported
+    view = open_offline(path, wait_for_widget=False)
+    page = view.page
+    page.wait_for_selector(".lazyviz-inits[data-ready]", state="attached", timeout=60_000)
+    grads = page.locator(".lazyviz-inits-grads")
+    assert grads.is_visible()
+    page.wait_for_function(
+        "n => document.querySelectorAll('.lazyviz-inits-grads g.scatterlayer g.trace').length == n",
+        arg=len(INITS),
+    )
+    legend = [t.text_content() for t in grads.locator("g.legend text.legendtext").all()]
+    assert legend == list(INITS)
+    # the weights of the 7 Linear layers, in forward order, by default
+    gd = grads.locator(".lazyviz-inits-plot")
+    names = gd.evaluate("gd => gd._fullData.map(t => t.name)")
+    assert names == [
+        "N(0, 0.01)",
+        "xavier_uniform",
+        "kaiming_normal",
+        "&#60;b&#62;evil&#60;/b&#62;",
+    ]
+    xs = gd.evaluate("gd => gd._fullData[2].x")
+    assert xs == [f"{2 * i} · LazyLinear" for i in range(7)]
+    ys = gd.evaluate("gd => gd._fullData[2].y")
+    weights = [r for r in record["gradients"]["kaiming_normal"] if r["param"] == "weight"]
+    assert ys == pytest.approx([r["std"] for r in weights])
+    assert gd.get_attribute("data-scale") == "log"  # N(0, 0.01) is orders of magnitude below
+    loss = grads.locator(".lazyviz-inits-loss").text_content() or ""
+    assert loss.startswith("loss = sum of outputs")
+    assert "<b>evil</b>: every gradient is 0" in loss  # zeros: nothing to draw on a log axis
+
+    # biases too, on request
+    grads.locator(".lazyviz-inits-all input").check()
+    page.wait_for_function(
+        "() => document.querySelector('.lazyviz-inits-grads .lazyviz-inits-plot')"
+        "._fullData[0].x.length === 14"
+    )
+    # clicking a point of the chart selects that parameter
+    grads.locator("g.scatterlayer g.trace").nth(2).locator("path.point").nth(3).click(force=True)
+    page.wait_for_function(
+        "() => document.querySelector('.lazyviz-inits').dataset.selected === '2.bias'"
+    )
+    view.log.assert_clean()
+
+
+def test_same_scale_toggle_and_point_mass_spike(
+    open_offline: Any, exported: tuple[Path, dict[str, Any]]
+) -> None:
+    path, _ = exported
+    view = open_offline(path, wait_for_widget=False)
+    page = view.page
+    page.wait_for_selector(".lazyviz-inits[data-ready]", state="attached", timeout=60_000)
+    toggle = page.locator(".lazyviz-inits-same input")
+    assert toggle.is_checked()  # on by default
+    shared = dict(page.evaluate(PANEL_RANGES))
+    assert len({tuple(r) for r in shared.values()}) == 1  # one x range for every panel
+    assert shared["N(0, 0.01)"][0] < -0.2 and shared["N(0, 0.01)"][1] > 0.2
+
+    toggle.uncheck()
+    page.wait_for_function(
+        "() => document.querySelector('.lazyviz-inits').dataset.sameScale === 'false'"
+    )
+    assert page.evaluate("() => window.lazyvizModel.get('same_scale')") is False
+    own = dict(page.evaluate(PANEL_RANGES))
+    # each panel on its own: N(0, 0.01) is ten times narrower than N(0, 0.2)-like laws
+    assert _width(own["N(0, 0.01)"]) < _width(own["kaiming_normal"]) / 5
+    assert _width(own["N(0, 0.01)"]) < _width(shared["N(0, 0.01)"]) / 5
+
+    view.set("same_scale", True)  # from Python, as in a notebook
+    page.wait_for_function("() => document.querySelector('.lazyviz-inits-same input').checked")
+    assert dict(page.evaluate(PANEL_RANGES)) == shared
+
+    # a zeros bias: a spike at 0 with its value, not a block of bars
+    page.select_option("select.lazyviz-inits-picker", "2.bias")
+    page.wait_for_function(
+        "() => document.querySelector('.lazyviz-inits').dataset.selected === '2.bias'"
+    )
+    zeros = page.locator('.lazyviz-inits-panel[data-init="<b>evil</b>"] .lazyviz-inits-plot')
+    assert zeros.get_attribute("data-kind") == "spike" and zeros.get_attribute("data-point") == "0"
+    assert zeros.locator("g.barlayer path").count() == 0
+    spike = zeros.evaluate("gd => gd._fullData.map(t => [t.type, t.x.slice(), t.y.slice()])")
+    assert spike == [["scatter", [0, 0], [0, 1]]]
+    assert zeros.locator("g.annotation-text-g text").text_content() == "all = 0"
+    # drawn as a line a few pixels wide, not a full-width block
+    box = zeros.locator("g.scatterlayer path.js-line").bounding_box()
+    plot = zeros.locator("rect.nsewdrag").bounding_box()
+    assert box is not None and plot is not None and box["width"] < 8 < plot["width"]
+    view.log.assert_clean()
+
+
+def test_dark_theme_colours_follow_the_page(
+    open_offline: Any, exported: tuple[Path, dict[str, Any]]
+) -> None:
+    path, _ = exported
+    for dark in (False, True):
+        view = open_offline(path, dark=dark, wait_for_widget=False)
+        page = view.page
+        page.wait_for_selector(".lazyviz-inits[data-ready]", state="attached", timeout=60_000)
+        page.wait_for_selector(".lazyviz-inits-grads g.legend text.legendtext", state="attached")
+        lum = page.evaluate(
+            """() => {
+            const lum = c => { const m = c.match(/[\\d.]+/g).map(Number);
+                               return (0.2126*m[0] + 0.7152*m[1] + 0.0722*m[2]) / 255; };
+            const pick = s => [...document.querySelectorAll(s)].map(e =>
+                lum(getComputedStyle(e).fill));
+            return {
+              page: lum(getComputedStyle(document.querySelector('.lazyviz-inits')).color),
+              ticks: pick('.lazyviz-inits-plot g.xtick text, .lazyviz-inits-plot g.ytick text'),
+              legend: pick('.lazyviz-inits-plot g.legend text'),
+              titles: pick('.lazyviz-inits-plot g.g-ytitle text'),
+              annotations: pick('.lazyviz-inits-plot g.annotation-text-g text'),
+            };
+        }"""
+        )
+        texts = lum["ticks"] + lum["legend"] + lum["titles"] + lum["annotations"]
+        assert len(lum["ticks"]) > 20 and lum["legend"] and lum["titles"] and lum["annotations"]
+        if dark:
+            assert lum["page"] > 0.7 and min(texts) > 0.7, lum  # light text on a dark page
+        else:
+            assert lum["page"] < 0.3 and max(texts) < 0.3, lum
+        view.log.assert_clean()

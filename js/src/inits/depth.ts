@@ -5,15 +5,9 @@
 import Plotly from "plotly.js-basic-dist-min";
 import type { PlotlyHTMLElement } from "plotly.js-basic-dist-min";
 import type { InitsRecord } from "./model";
+import { escapeLabel, layerLabel } from "./rows";
 import { fmt } from "./stats";
-import { baseLayout, colorOf, PLOT_CONFIG, type Theme } from "./theme";
-
-/** Tick label of a layer: its index and type ("3 · Linear"). */
-export function layerLabel(path: string, types: Record<string, string>): string {
-  const type = types[path];
-  const name = path === "" ? "(root)" : path;
-  return type ? `${name} · ${type}` : name;
-}
+import { axisStyle, baseLayout, colorOf, PLOT_CONFIG, type Theme } from "./theme";
 
 export function drawDepth(
   div: HTMLElement,
@@ -42,18 +36,14 @@ export function drawDepth(
   const layout = {
     ...baseLayout(theme),
     showlegend: true,
-    legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, font: { size: 11 } },
+    legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, font: { size: 11, color: theme.font } },
     margin: { l: 56, r: 12, t: 30, b: 90 },
     height: 320,
-    xaxis: { type: "category", tickangle: -40, gridcolor: theme.grid, automargin: true },
-    yaxis: {
-      type: "log",
-      title: { text: "activation std" },
-      gridcolor: theme.grid,
-      exponentformat: "power",
-    },
+    xaxis: { ...axisStyle(theme), type: "category", tickangle: -40, automargin: true },
+    yaxis: { ...axisStyle(theme), type: "log", title: { text: "activation std" } },
   };
   void Plotly.react(div, traces, layout, PLOT_CONFIG).then((gd: PlotlyHTMLElement) => {
+    gd.removeAllListeners?.("plotly_click");
     gd.on("plotly_click", (ev) => {
       const label = String(ev.points[0]?.x ?? "");
       const rows = data.activations[data.inits[0]] ?? [];
@@ -61,9 +51,4 @@ export function drawDepth(
       if (row) onPick(row.path);
     });
   });
-}
-
-/** Plotly reads names, ticks and hover text as its own mini-HTML: entities keep a label literal. */
-function escapeLabel(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,14 +1,17 @@
 // The anywidget entry of the initializer comparison (`lazyviz.compare_inits`).
-// Layout: a header with the parameter picker, one histogram panel per
-// initializer for the selected parameter, then activations across depth.
+// Layout: a header with the parameter picker and the "same scale" toggle, one
+// histogram panel per initializer for the selected parameter, then
+// activations and gradients across depth side by side.
 // All model text goes through textContent.
 
 import Plotly from "plotly.js-basic-dist-min";
 import { drawDepth } from "./depth";
-import { type InitsRecord, type ParamEntry, qualname, type TraitModel } from "./model";
+import { drawGradients } from "./gradients";
+import { gradLog, lossText, undrawn } from "./rows";
+import { type InitHistogram, type InitsRecord, type ParamEntry, qualname, type TraitModel } from "./model";
 import { drawHistogram, statsLines } from "./panels";
-import { shapeText } from "./stats";
-import { colorOf, readTheme } from "./theme";
+import { shapeText, sharedRange } from "./stats";
+import { colorOf, onThemeChange, readTheme } from "./theme";
 
 function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -37,9 +40,15 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
   picker.setAttribute("aria-label", "parameter");
   pickLabel.append(h("span", "", "parameter "), picker);
   const fanInfo = h("div", "lazyviz-inits-fans");
-  header.append(title, pickLabel, fanInfo);
+  const sameLabel = h("label", "lazyviz-inits-same");
+  const same = h("input", "");
+  same.type = "checkbox";
+  same.title = "One x-axis range for every panel, so narrow and wide laws look different";
+  sameLabel.append(same, h("span", "", " same scale"));
+  header.append(title, pickLabel, sameLabel, fanInfo);
 
   const panels = h("div", "lazyviz-inits-panels");
+  const depths = h("div", "lazyviz-inits-depths");
   const depthBox = h("section", "lazyviz-inits-depth");
   const depthTitle = h("h3", "", "Activations across depth");
   const depthNote = h(
@@ -49,8 +58,25 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
   );
   const depthPlot = h("div", "lazyviz-inits-plot");
   depthBox.append(depthTitle, depthNote, depthPlot);
-  root.append(header, panels, depthBox);
-  plots.push(depthPlot);
+
+  const gradBox = h("section", "lazyviz-inits-grads");
+  const gradTitle = h("h3", "", "Gradients across depth");
+  const gradNote = h(
+    "p",
+    "lazyviz-inits-note",
+    "Std of each weight's gradient after one backward pass of the loss on the batch, in forward order. Click a point to show that parameter.",
+  );
+  const gradLoss = h("p", "lazyviz-inits-note lazyviz-inits-loss");
+  const allLabel = h("label", "lazyviz-inits-all");
+  const all = h("input", "");
+  all.type = "checkbox";
+  allLabel.append(all, h("span", "", " biases and other 1-D parameters too"));
+  const gradPlot = h("div", "lazyviz-inits-plot");
+  gradBox.append(gradTitle, gradNote, gradLoss, allLabel, gradPlot);
+  depths.append(depthBox, gradBox);
+  root.append(header, panels, depths);
+  plots.push(depthPlot, gradPlot);
+  const FIXED = plots.length; // the depth charts; the panels come after
 
   const data = (): InitsRecord => model.get("data");
   const selectedParam = (): ParamEntry | undefined => {
@@ -74,7 +100,7 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
   function drawPanels(): void {
     const p = selectedParam();
     const theme = readTheme(root);
-    for (const div of plots.splice(1)) Plotly.purge(div);
+    for (const div of plots.splice(FIXED)) Plotly.purge(div);
     panels.replaceChildren();
     if (p === undefined) {
       panels.append(h("p", "lazyviz-inits-note", "This model has no parameters."));
@@ -85,6 +111,13 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
     picker.value = q;
     fanInfo.textContent =
       p.fan_in === null ? "1-D: no fans" : `fan_in ${p.fan_in} · fan_out ${p.fan_out}`;
+    const sameScale = model.get("same_scale") !== false; // absent in older state: on
+    same.checked = sameScale;
+    root.dataset.sameScale = String(sameScale);
+    const hists = data()
+      .inits.map((label) => p.per_init[label])
+      .filter((x): x is InitHistogram => x !== undefined);
+    const range = sameScale ? sharedRange(hists) : null;
     data().inits.forEach((label, i) => {
       const hist = p.per_init[label];
       if (hist === undefined) return;
@@ -103,21 +136,53 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
       panel.append(name, plot, stats);
       panels.append(panel);
       plots.push(plot);
-      drawHistogram(plot, hist, colorOf(i), theme);
+      drawHistogram(plot, hist, colorOf(i), theme, range);
     });
   }
 
+  function drawGrads(): void {
+    const record = data();
+    if (record.gradients === undefined) {
+      gradBox.hidden = true;
+      Plotly.purge(gradPlot);
+      return;
+    }
+    gradBox.hidden = false;
+    const missing = undrawn(record, all.checked, gradLog(record, all.checked))
+      .map(([label, why]) => `${label}: ${why}`)
+      .join(" · ");
+    gradLoss.textContent = lossText(record) + (missing ? `. Not drawn: ${missing}.` : "");
+    drawGradients(gradPlot, record, model.get("types"), readTheme(root), all.checked, (path, param) => {
+      const hit = record.params.find((p) => p.path === path && p.param === param);
+      if (hit) select(qualname(hit));
+    });
+  }
+
+  let drawnColor = "";
   function drawAll(): void {
     const types = model.get("types");
+    const theme = readTheme(root);
+    drawnColor = theme.font;
     title.textContent = `Initializers · ${model.get("title") || "model"}`;
     fillPicker();
     drawPanels();
-    drawDepth(depthPlot, data(), types, readTheme(root), (path) => {
+    drawDepth(depthPlot, data(), types, theme, (path) => {
       const first = data().params.find((p) => p.path === path);
       if (first) select(qualname(first));
     });
+    drawGrads();
     root.dataset.ready = "true";
   }
+
+  // A theme switch redraws, in the next frame (once the new CSS applies), if the colour changed.
+  let pending = 0;
+  const themeChanged = (): void => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => {
+      if (readTheme(root).font !== drawnColor) drawAll();
+    });
+  };
+  const stopTheme = onThemeChange(themeChanged);
 
   function select(name: string): void {
     model.set("selected", name);
@@ -125,14 +190,23 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
   }
 
   picker.addEventListener("change", () => select(picker.value));
+  same.addEventListener("change", () => {
+    model.set("same_scale", same.checked);
+    model.save_changes();
+  });
+  all.addEventListener("change", drawGrads);
   model.on("change:selected", drawPanels);
+  model.on("change:same_scale", drawPanels);
   model.on("change:data", drawAll);
   model.on("change:types", drawAll);
   // Draw once the element is in the page, so plotly can measure its width.
   requestAnimationFrame(drawAll);
 
   return () => {
+    stopTheme();
+    cancelAnimationFrame(pending);
     model.off("change:selected", drawPanels);
+    model.off("change:same_scale", drawPanels);
     model.off("change:data", drawAll);
     model.off("change:types", drawAll);
     for (const div of plots) Plotly.purge(div);

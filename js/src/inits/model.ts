@@ -35,11 +35,30 @@ export interface ActivationRow {
   zero_frac: number | null;
 }
 
+/** One parameter's gradient after one backward of the stated loss; nulls when it has none. */
+export interface GradientRow {
+  path: string;
+  param: string;
+  mean: number | null;
+  std: number | null;
+  norm: number | null;
+  /** Why the stats are null: "frozen", "not reached", "failed" or "meta". */
+  no_grad?: string;
+}
+
 export interface InitsRecord {
   schema: "lazyviz.inits/1";
   inits: string[];
   params: ParamEntry[];
   activations: Record<string, ActivationRow[]>;
+  /** Present with gradients: "sum of outputs" or the loss function's name. */
+  loss?: string;
+  /** The loss value by initializer (null when not finite or nothing to differentiate). */
+  losses?: Record<string, number | null>;
+  /** One row per compared parameter, in forward order, by initializer. */
+  gradients?: Record<string, GradientRow[]>;
+  /** The backward's error message by initializer, where it failed. */
+  grad_errors?: Record<string, string>;
 }
 
 /** The synced traits of `InitsWidget`. */
@@ -50,6 +69,8 @@ export interface InitsTraits {
   title: string;
   /** Qualified name of the parameter on screen (`"0.weight"`). */
   selected: string;
+  /** All panels of the selected parameter share one x-axis range. */
+  same_scale: boolean;
 }
 
 /** The part of anywidget's model the view uses (the offline page offers the same). */

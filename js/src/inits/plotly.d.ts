@@ -2,6 +2,8 @@
 declare module "plotly.js-basic-dist-min" {
   export interface PlotlyHTMLElement extends HTMLElement {
     on(event: "plotly_click", handler: (ev: { points: Array<{ x: unknown }> }) => void): void;
+    /** From the EventEmitter plotly mixes into a plotted div. */
+    removeAllListeners?(event: string): void;
   }
   const Plotly: {
     react(

@@ -57,3 +57,58 @@ export function relDiff(v: number | null, expected: number | null): string {
 export function shapeText(shape: number[]): string {
   return `(${shape.join(", ")})`;
 }
+
+/**
+ * The value every entry has, when the histogram is a point mass (zeros, ones,
+ * constant, or any constant tensor): one non-empty bin and a zero std.
+ * The theory's point when it agrees, so "0.1" is not shown as 0.100000001.
+ */
+export function pointMass(h: InitHistogram): number | null {
+  if (h.std !== 0 || h.mean === null) return null;
+  if (h.counts.filter((c) => c > 0).length !== 1) return null;
+  const t = h.theory;
+  if (t !== null && "point" in t && Math.abs(t.point - h.mean) <= 1e-6 * Math.max(1, Math.abs(t.point))) {
+    return t.point;
+  }
+  return h.mean;
+}
+
+/** The x extent of one histogram's data: its bins and the theory's visible mass (a point: itself). */
+export function dataSpan(h: InitHistogram): [number, number] {
+  const p = pointMass(h);
+  if (p !== null) return [p, p];
+  const span = theorySpan(h.theory);
+  const lo = Math.min(h.edges[0], span ? span[0] : Infinity);
+  const hi = Math.max(h.edges[h.edges.length - 1], span ? span[1] : -Infinity);
+  return [lo, hi];
+}
+
+/** An axis range around a span: 4% padding, or a unit-wide window around a lone point. */
+export function padRange([lo, hi]: [number, number]): [number, number] {
+  if (hi > lo) {
+    const pad = (hi - lo) * 0.04;
+    return [lo - pad, hi + pad];
+  }
+  const half = Math.max(Math.abs(lo) * 0.5, 0.5);
+  return [lo - half, lo + half];
+}
+
+/** One x range holding every histogram: the "same scale" of the panels. */
+export function sharedRange(hs: InitHistogram[]): [number, number] | null {
+  if (hs.length === 0) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const h of hs) {
+    const [a, b] = dataSpan(h);
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b);
+  }
+  return Number.isFinite(lo) && Number.isFinite(hi) ? padRange([lo, hi]) : null;
+}
+
+/** A log axis helps when the positive values span a decade or more. */
+export function wantsLog(values: Array<number | null>): boolean {
+  const pos = values.filter((v): v is number => v !== null && Number.isFinite(v) && v > 0);
+  if (pos.length < 2) return false;
+  return Math.max(...pos) / Math.min(...pos) >= 10;
+}

@@ -1,6 +1,7 @@
 // Colours that follow the notebook's light/dark theme: read from the CSS the
 // widget is drawn in (JupyterLab's variables, or the offline page's), since
-// plotly needs concrete colours.
+// plotly needs concrete colours. Axes, ticks, legends and annotations all
+// take the page's foreground colour; the widget redraws when the theme changes.
 
 export interface Theme {
   font: string;
@@ -44,7 +45,44 @@ export function baseLayout(theme: Theme): Record<string, unknown> {
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: theme.font, family: theme.family, size: 11 },
+    legend: { font: { color: theme.font } },
+    hoverlabel: { font: { family: theme.family } },
     showlegend: false,
+  };
+}
+
+/** An axis in the theme's colours, with outside ticks and a base line. */
+export function axisStyle(theme: Theme): Record<string, unknown> {
+  return {
+    color: theme.font, // plotly's default for line, tick and label colours at once
+    gridcolor: theme.grid,
+    linecolor: theme.muted,
+    tickcolor: theme.muted,
+    zerolinecolor: theme.grid,
+    tickfont: { color: theme.font },
+    ticks: "outside",
+    ticklen: 4,
+    showline: true,
+    showticklabels: true,
+    exponentformat: "power",
+  };
+}
+
+/**
+ * Call `redraw` when the page's theme changes: JupyterLab's theme attributes
+ * on <body>, or the reader's light/dark preference. Returns the unsubscriber.
+ */
+export function onThemeChange(redraw: () => void): () => void {
+  const observer = new MutationObserver(redraw);
+  observer.observe(document.body, {
+    attributes: true,
+    attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class", "style"],
+  });
+  const query = window.matchMedia?.("(prefers-color-scheme: dark)");
+  query?.addEventListener?.("change", redraw);
+  return () => {
+    observer.disconnect();
+    query?.removeEventListener?.("change", redraw);
   };
 }
 
