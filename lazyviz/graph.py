@@ -52,7 +52,7 @@ class Node:
     input_shapes: list[Shape] = field(default_factory=list)
     output_shapes: list[Shape] = field(default_factory=list)
     calls: int = 0
-    error: dict[str, str] | None = None
+    error: dict[str, str | None] | None = None
     label: str | None = None  # the keyword of a keyword input, for display
 
     def param(self, name: str) -> Param | None:
@@ -102,12 +102,12 @@ class Trace:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[tuple[str, str]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
-    _error: dict[str, str] | None = None
+    _error: dict[str, str | None] | None = None
     compiled: bool = False  # the user's model was torch.compile'd; traced through its eager module
 
     @property
-    def error(self) -> dict[str, str] | None:
-        """``None``, or ``{"node", "path", "type", "message"}`` of the failure in the model."""
+    def error(self) -> dict[str, str | None] | None:
+        """``None``, or ``{"node", "path", "type", "message", "hint"}`` of the failure in the model."""
         return dict(self._error) if self._error else None
 
     def node_at(self, path: str) -> Node | None:

@@ -21,6 +21,7 @@ from torch.nn.modules import module as module_hooks
 from torch.overrides import TorchFunctionMode
 
 from lazyviz.copying import SharedWrite
+from lazyviz.doctor import hint, remember_sized, was_sized
 from lazyviz.flatten import iter_tensors
 from lazyviz.graph import Node, Param, Trace
 from lazyviz.ops import OpInfo, op_info, written_tensors
@@ -206,7 +207,11 @@ class Recorder:
         """Close the trace with a failure known to have happened in ``module``."""
         node = self.nodes.get(id(module), self.nodes[id(self.model)])
         self.failed[id(exc)] = node
-        node.error = {"type": type(exc).__name__, "message": str(exc)}
+        node.error = {
+            "type": type(exc).__name__,
+            "message": str(exc),
+            "hint": self._hint(module, node.path, (), exc),
+        }
         self.fail(exc)
 
     def leave_mode(self) -> None:
@@ -366,7 +371,31 @@ class Recorder:
             self._link(list(iter_tensors(args)), frame.node)
         if exc is not None and id(exc) not in self.failed:
             self.failed[id(exc)] = frame.node
-            frame.node.error = {"type": type(exc).__name__, "message": str(exc)}
+            frame.node.error = {
+                "type": type(exc).__name__,
+                "message": str(exc),
+                "hint": self._hint(frame.module, frame.node.path, args, exc),
+            }
+
+    def _hint(self, module: nn.Module, path: str, args: Any, exc: BaseException) -> str | None:
+        """The doctor's sentence for this failure; never a failure of its own."""
+        try:
+            return hint(
+                module,
+                path,
+                list(iter_tensors(args)),
+                exc,
+                sized_by_earlier_batch=was_sized(module),
+            )
+        except Exception:  # a hint is an extra: the error itself is what counts
+            return None
+
+    def _remember_sized(self) -> None:
+        """Tell the doctor which modules this batch sized: a later batch of another size
+        fails on them because of it."""
+        sized = {e["node"] for e in self.trace.events if e["kind"] == "materialize"}
+        if sized:
+            remember_sized(m for m in self.model.modules() if self.nodes[id(m)].id in sized)
 
     # ----------------------------------------------------------- parameters
     def check_materialized(self, frame: Frame, *, refresh: bool = True) -> None:
@@ -486,6 +515,7 @@ class Recorder:
         self._late_materialized()
         self._add_outputs(output)
         self._prune_dead_ops()
+        self._remember_sized()
 
     def _add_outputs(self, output: Any) -> None:
         for i, tensor in enumerate(iter_tensors(output)):
@@ -513,17 +543,31 @@ class Recorder:
         self._late_materialized()
         self._prune_dead_ops()
         self._unreached_chain()
+        self._remember_sized()
         root = self.nodes[id(self.model)]
         node = self.failed.get(id(exc), root)
         if node.error is None:
-            node.error = {"type": type(exc).__name__, "message": str(exc)}
+            node.error = {
+                "type": type(exc).__name__,
+                "message": str(exc),
+                "hint": self._hint(self.model, node.path, (), exc),
+            }
+        hint_text = node.error.get("hint")
         self.trace._error = {
             "node": node.id,
             "path": node.path,
             "type": type(exc).__name__,
             "message": str(exc),
+            "hint": hint_text,
         }
-        self.emit("error", node, path=node.path, type=type(exc).__name__, message=str(exc))
+        self.emit(
+            "error",
+            node,
+            path=node.path,
+            type=type(exc).__name__,
+            message=str(exc),
+            hint=hint_text,
+        )
 
     def _unreached_chain(self) -> None:
         """After a failure, keep the modules the batch never reached in their known order.

@@ -26,13 +26,21 @@ def test_mismatched_dims_fail_on_the_innermost_module() -> None:
     t = lazyviz.trace(model, torch.rand(2, 20))
     assert t.error is not None
     kind, message = pytorch_message(model, torch.rand(2, 20))
-    assert t.error == {"node": "n4", "path": "1.1", "type": kind, "message": message}
+    hint = "Layer 1.1 expects 5 input features but got 8: use nn.Linear(8, 3)"
+    assert t.error is not None and t.error["hint"].startswith(hint)
+    assert t.error == {
+        "node": "n4",
+        "path": "1.1",
+        "type": kind,
+        "message": message,
+        "hint": t.error["hint"],
+    }
     d = t.to_dict()
     assert d["error"] == t.error
     last = d["events"][-1]
     assert last["kind"] == "error" and last["node"] == "n4" and last["message"] == message
     nodes = {n["path"]: n for n in d["nodes"]}
-    assert nodes["1.1"]["error"] == {"type": kind, "message": message}
+    assert nodes["1.1"]["error"] == {"type": kind, "message": message, "hint": t.error["hint"]}
     assert nodes["1"]["error"] is None and nodes[""]["error"] is None
     exits = {e["node"] for e in d["events"] if e["kind"] == "exit"}
     assert exits == {nodes["0"]["id"], nodes["1.0"]["id"]}  # everything before it finished
@@ -108,6 +116,7 @@ def test_trace_never_raises_for_the_model_and_keeps_events() -> None:
         "path": "1",
         "type": "ValueError",
         "message": "custom failure <b>bold</b>",
+        "hint": None,
     }
     assert [e["kind"] for e in t.to_dict()["events"]][:5] == [
         "enter",

@@ -69,6 +69,9 @@ def test_exceptions_propagate_unchanged_and_are_drawn_on_their_node() -> None:
         "path": "0",
         "type": "RuntimeError",
         "message": expected[1],
+        # sized before it was watched: lazyviz cannot know it was lazy, so the eager fix
+        "hint": "Layer 0 expects 20 input features but got 7: use nn.Linear(7, 256), "
+        "or nn.LazyLinear(256), which takes the size from the data.",
     }
     assert not torch.overrides._get_current_function_mode_stack()
     w.detach()

@@ -26,6 +26,8 @@ export type NodeKind = "module" | "op" | "input" | "output";
 export interface NodeError {
   type: string;
   message: string;
+  /** One sentence naming the likely fix in code (the doctor, computed in Python), or null. */
+  hint?: string | null;
 }
 
 export interface TraceNode {
@@ -83,6 +85,8 @@ export interface ErrorEvent {
   path?: string;
   type: string;
   message: string;
+  /** One sentence naming the likely fix in code (the doctor, computed in Python), or null. */
+  hint?: string | null;
 }
 
 export type TraceEvent = EnterEvent | ExitEvent | MaterializeEvent | InitEvent | ErrorEvent;
@@ -92,6 +96,8 @@ export interface TraceError {
   path: string;
   type: string;
   message: string;
+  /** One sentence naming the likely fix in code (the doctor, computed in Python), or null. */
+  hint?: string | null;
 }
 
 export interface Trace {

@@ -87,13 +87,6 @@ export function defaultInit(n: TraceNode, s: Structure, param: string, shape: Sh
   return "by the module's reset_parameters()";
 }
 
-function mismatchHint(message: string): string {
-  const m = /mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)/.exec(message);
-  if (m) return ` The input has ${m[2]} features but this layer's weight expects ${m[3]}.`;
-  if (/expected input.*to have (\d+) channels/.test(message)) return " The number of input channels does not match what the layer was built for.";
-  return "";
-}
-
 export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): string {
   const n = s.byId.get(ev.node);
   if (!n) return `${ev.kind} ${ev.node}`;
@@ -164,7 +157,7 @@ export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): s
     }
     case "error": {
       return (
-        `${label} failed with ${ev.type}: ${ev.message.trim().replace(/\.$/, "")}.${mismatchHint(ev.message)} ` +
+        `${label} failed with ${ev.type}: ${ev.message.trim().replace(/\.$/, "")}.${ev.hint ? ` ${ev.hint}` : ""} ` +
         "Everything before it resolved; the layers after it never ran."
       );
     }

@@ -98,6 +98,7 @@ export class Details {
 
     const err = f?.error ?? null;
     if (err) html("div", { class: "lv-d-error" }, this.el, err);
+    if (err && n.error?.hint) html("div", { class: "lv-d-hint" }, this.el, n.error.hint);
     drawHistogramPanel(this.el, hist);
   }
 }
