@@ -107,7 +107,7 @@ class Trace:
 
     @property
     def error(self) -> dict[str, str | None] | None:
-        """``None``, or the failure in the model: ``{"node", "path", "type", "message", "hint"}``."""
+        """``None``, or the failure: ``{"node", "path", "type", "message", "hint"}``."""
         return dict(self._error) if self._error else None
 
     def node_at(self, path: str) -> Node | None:
