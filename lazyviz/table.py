@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from lazyviz.graph import Node, Trace, format_shape
 
 
@@ -26,23 +28,34 @@ def render_table(trace: Trace) -> str:
 def _title(trace: Trace) -> str:
     ins = ", ".join(format_shape(i["shape"]) for i in trace.inputs) or "no input"
     outs = ", ".join(format_shape(o["shape"]) for o in trace.outputs)
-    known = _known_params(trace)
-    pending = sum(1 for n in trace.nodes.values() for p in n.params if p.shape is None)
+    known, pending = param_counts(trace)
     title = f"{trace.model}  in {ins}" + (f"  out {outs}" if outs else "")
     title += f"  params {known:,} known"
-    return title + (f" + {pending} pending" if pending else "")
+    if pending:
+        title += f" + ? pending ({pending} tensor{'' if pending == 1 else 's'})"
+    return title
 
 
-def _known_params(trace: Trace) -> int:
-    """Parameter entries whose shape is known, a tied tensor counted once."""
-    total, seen = 0, set()
+def param_counts(trace: Trace) -> tuple[int, int]:
+    """Parameter entries whose shape is known, and tensors whose shape is not (yet).
+
+    A shape is known after the run, or before it when the module already knew
+    every dimension (a lazy layer's bias ``(256)``); a tied tensor counts once.
+    The widget's header counts the same way at the end of the animation.
+    """
+    known, pending, seen = 0, 0, set()
     for node in trace.nodes.values():
         for p in node.params:
             name = f"{node.path}.{p.name}" if node.path else p.name
             seen.add(name)
-            if p.shared_with is None or p.shared_with not in seen:
-                total += p.numel or 0
-    return total
+            if p.shared_with is not None and p.shared_with in seen:
+                continue
+            shape = p.shape if p.shape is not None else p.shape_before
+            if shape is None or any(d is None for d in shape):
+                pending += 1
+            else:
+                known += math.prod(shape)
+    return known, pending
 
 
 def _row(node: Node) -> tuple[str, str, str, str]:

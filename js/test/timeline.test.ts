@@ -216,3 +216,11 @@ describe("init events after both materializes (defer_init's real order)", () => 
     );
   });
 });
+
+describe("one parameter count", () => {
+  it("the header at step 0 says what print(trace) says of the structure", () => {
+    // Python's table of the same record: "params 266 known + ? pending (2 tensors)"
+    const tl = new Timeline(fixture("mlp_structure"));
+    expect(tl.paramCounts(0)).toEqual({ known: 266, pending: 2 });
+  });
+});
