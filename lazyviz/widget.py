@@ -52,6 +52,11 @@ class LazyViz(anywidget.AnyWidget):
     inplace : bool
         Run batches through ``model`` itself, materializing it as a plain
         forward would (the same switch as :func:`lazyviz.trace`).
+    depth : int, optional
+        Fold containers nested deeper than this (``0``: the root's children
+        only); by default big graphs fold automatically. ``inplace`` and
+        ``depth`` are lazyviz's own keywords; every other keyword is a model
+        input.
 
     Raises
     ------
@@ -114,18 +119,32 @@ class LazyViz(anywidget.AnyWidget):
     height = traitlets.Int(480).tag(sync=True)
     """Pixel height of the widget in a notebook cell."""
 
+    depth = traitlets.Int(None, allow_none=True).tag(sync=True)
+    """Containers nested deeper than this are drawn folded (0: only the root's children
+    show); ``None`` folds automatically when the graph is large. Like torchview's
+    ``depth``; the reader can still open any group."""
+
     max_runs: int = 20
     """The most runs kept (the structure-only record aside); the first run, where the shapes
     resolved, is always kept, then the newest."""
 
-    def __init__(self, model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        model: nn.Module,
+        *args: Any,
+        inplace: bool = False,
+        depth: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         check_model(model)
         _check_keywords(kwargs)
+        _check_depth(depth)
         with gc_paused():  # a collection pass over a big model's record costs more than it
             self._session = Session(model, inplace=inplace)
             batch = bool(args or kwargs)
             first = self._session.run(args, kwargs) if batch else self._session.structure()
             self._init_state(first.to_dict(), forwards=1 if batch else 0)
+        self.depth = depth
 
     def _init_state(self, record: dict[str, Any], *, forwards: int) -> None:
         super().__init__(runs=[record], forwards=[forwards])
@@ -411,6 +430,11 @@ def _flush_after_each_cell(widget: LazyViz) -> None:
         w._after_cell()
 
     shell.events.register("post_run_cell", after_cell)
+
+
+def _check_depth(depth: object) -> None:
+    if depth is not None and (not isinstance(depth, int) or isinstance(depth, bool) or depth < 0):
+        raise ValueError(f"depth must be None or an integer >= 0, got {depth!r}")
 
 
 def _check_keywords(kwargs: dict[str, Any]) -> None:

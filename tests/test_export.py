@@ -92,6 +92,7 @@ def test_the_state_block_round_trips_the_widget_state(tmp_path: Path) -> None:
         "forwards",
         "note",
         "height",
+        "depth",
     }
     assert state["runs"] == [w.to_dict()] and state["step"] == 4 and state["selected"] == "n1"
 

@@ -286,3 +286,12 @@ def test_the_initializer_comparison_reads_as_a_summary() -> None:
     text = w._repr_mimebundle_()[0]["text/plain"]
     assert text.startswith("lazyviz.InitsWidget Sequential: 4 parameters x 2 initializers")
     assert "0.weight (256, 20)" in text and "normal(std=0.01) 0.01" in text
+
+
+def test_fold_depth_is_set_from_python() -> None:
+    w = lazyviz.LazyViz(mlp(), X, depth=1)
+    assert w.depth == 1 and w.get_state()["depth"] == 1
+    assert lazyviz.LazyViz(mlp()).depth is None
+    for bad in (-1, 1.5, "2", True):
+        with pytest.raises(ValueError, match="depth must be"):
+            lazyviz.LazyViz(mlp(), depth=bad)  # type: ignore[arg-type]
