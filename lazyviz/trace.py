@@ -19,11 +19,20 @@ from torch import nn
 from lazyviz.copying import SharedWrite, gc_paused, private_copy, shared_copy
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Node, Trace
+from lazyviz.keras import is_keras_model
 from lazyviz.recorder import Recorder
 from lazyviz.rng import private_random, reset_on_private_generator
 from lazyviz.structure import build_structure
 
-__all__ = ["Session", "Trace", "call_eagerly", "eager_module", "record_init", "trace"]
+__all__ = [
+    "Session",
+    "Trace",
+    "call_eagerly",
+    "eager_module",
+    "make_session",
+    "record_init",
+    "trace",
+]
 
 OutputCallback = Callable[[Node, list[torch.Tensor]], None]
 
@@ -53,6 +62,8 @@ def trace(model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) ->
     TypeError
         ``model`` is not a Module, or is a ``torch.jit`` ScriptModule.
     """
+    if is_keras_model(model):  # Keras 3 (torch backend): its own adapter, the same record
+        return keras_trace(model, args, kwargs, inplace=inplace)
     module, compiled = eager_module(model)
     with gc_paused():  # a collection pass over a big model's objects costs more than the trace
         if not args and not kwargs:
@@ -60,6 +71,21 @@ def trace(model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) ->
             result.compiled = compiled
             return result
         return Session(model, inplace=inplace).run(args, kwargs)
+
+
+def keras_trace(model: Any, args: tuple, kwargs: dict[str, Any], *, inplace: bool) -> Trace:
+    from lazyviz.keras.session import trace_keras
+
+    return trace_keras(model, args, kwargs, inplace=inplace)
+
+
+def make_session(model: nn.Module, *, inplace: bool = False) -> Any:
+    """A :class:`Session`, or for a Keras model a ``KerasSession`` with the same surface."""
+    if is_keras_model(model):
+        from lazyviz.keras.session import KerasSession
+
+        return KerasSession(model, inplace=inplace)
+    return Session(model, inplace=inplace)
 
 
 def check_model(model: object) -> None:

@@ -32,12 +32,13 @@ from torch.nn.modules import module as module_hooks
 
 from lazyviz.flatten import labelled_inputs
 from lazyviz.graph import Trace
+from lazyviz.keras import is_keras_model
 from lazyviz.recorder import Recorder
 from lazyviz.shapes import is_uninitialized
 from lazyviz.structure import build_structure
 from lazyviz.trace import eager_module
 
-__all__ = ["COMPILED_NOTE", "Watcher", "watch"]
+__all__ = ["COMPILED_NOTE", "Watcher", "make_watcher", "watch"]
 
 COMPILED_NOTE = (
     "This model is compiled (torch.compile): lazyviz sees it from outside the compiled "
@@ -247,6 +248,17 @@ class Watcher:
                 RuntimeWarning,
                 stacklevel=3,
             )
+
+
+def make_watcher(
+    model: nn.Module, on_run: Callable[[Trace], None], on_repeat: Callable[[], None]
+) -> Any:
+    """A :class:`Watcher`, or for a Keras model a ``KerasWatcher`` with the same surface."""
+    if is_keras_model(model):
+        from lazyviz.keras.watch import KerasWatcher
+
+        return KerasWatcher(model, on_run, on_repeat)
+    return Watcher(model, on_run, on_repeat)
 
 
 def _signature(root: nn.Module, args: tuple, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:

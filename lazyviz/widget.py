@@ -24,9 +24,8 @@ from torch import nn
 from lazyviz.copying import gc_paused
 from lazyviz.flatten import iter_tensors
 from lazyviz.graph import Trace
-from lazyviz.structure import build_structure
-from lazyviz.trace import Session, check_model, eager_module
-from lazyviz.watch import COMPILED_NOTE, Watcher
+from lazyviz.trace import check_model, eager_module, make_session
+from lazyviz.watch import COMPILED_NOTE, make_watcher
 
 __all__ = ["LazyViz", "WatchedViz"]
 
@@ -140,7 +139,7 @@ class LazyViz(anywidget.AnyWidget):
         _check_keywords(kwargs)
         _check_depth(depth)
         with gc_paused():  # a collection pass over a big model's record costs more than it
-            self._session = Session(model, inplace=inplace)
+            self._session = make_session(model, inplace=inplace)
             batch = bool(args or kwargs)
             first = self._session.run(args, kwargs) if batch else self._session.structure()
             self._init_state(first.to_dict(), forwards=1 if batch else 0)
@@ -458,11 +457,11 @@ class WatchedViz(LazyViz):
             raise ValueError(f"max_runs must be a positive integer, got {max_runs!r}")
         module, compiled = eager_module(model)
         self.max_runs = max_runs
-        structure = build_structure(module)
+        structure = make_session(module, inplace=True).structure()
         structure.compiled = compiled
         self._init_state(structure.to_dict(), forwards=0)
         self._called = weakref.ref(model)
-        self._watcher = Watcher(model, self._show_run, self._count_repeat)
+        self._watcher = make_watcher(model, self._show_run, self._count_repeat)
         if compiled:
             self.note = COMPILED_NOTE
             warnings.warn(f"lazyviz.watch: {COMPILED_NOTE}", stacklevel=3)

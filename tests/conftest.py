@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Keras 3 picks its backend at its first import, once per process: whichever test module
+# imports keras first, it must find the torch backend (tests/test_keras.py).
+os.environ["KERAS_BACKEND"] = "torch"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
