@@ -5,9 +5,9 @@
 // ELK is only loaded when a graph really branches.
 
 import type { ElkNode } from "elkjs/lib/elk-api";
-import { EDGE_LABEL_H, type ElkInput } from "./elkgraph";
+import type { ElkInput } from "./elkgraph";
 import { GROUP_TITLE_H, PAD_X } from "./boxes";
-import type { Layout, PlacedEdge, PlacedNode, Point } from "./placed";
+import { finishLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
 
 export const CHAIN_GAP = 30;
 /** Space between a box and a group frame boundary crossed by the edge. */
@@ -20,8 +20,6 @@ type Rect = { x: number; y: number; width: number; height: number };
 export interface ChainPlacement {
   boxes: Map<string, Rect>;
   edges: Map<string, Point[]>;
-  /** Where each edge's shape label is centred: on the part of the edge clear of group titles. */
-  labelMid: Map<string, Point>;
   width: number;
   height: number;
 }
@@ -93,9 +91,6 @@ export function placeChain(input: ElkInput, chain: Chain): ChainPlacement {
   const boxes = new Map<string, Rect>();
   const tops = new Map<string, number>();
   const levelOf = new Map<string, number>();
-  const gapMid = new Map<string, number>(); // edge id -> label centre y
-  const leafEdge = new Map<string, string>();
-  for (const e of input.edges) leafEdge.set(e.src, e.id);
 
   let y = MARGIN;
   let open: string[] = [];
@@ -106,17 +101,12 @@ export function placeChain(input: ElkInput, chain: Chain): ChainPlacement {
     const closing = open.slice(common).reverse();
     const opening = gs.slice(common);
     if (i > 0) {
-      const prevBottom = y;
       for (const g of closing) {
         y += PAD_X;
         const lvl = levelOf.get(g)!;
         boxes.set(g, { x: MARGIN + lvl * PAD_X, y: tops.get(g)!, width: total - 2 * lvl * PAD_X, height: y - tops.get(g)! });
       }
-      const gapTop = y;
       y += closing.length || opening.length ? FRAME_GAP : CHAIN_GAP;
-      const prev = order[i - 1]!;
-      const eid = leafEdge.get(prev);
-      if (eid) gapMid.set(eid, closing.length || opening.length ? (gapTop + y) / 2 : (prevBottom + y) / 2);
     }
     opening.forEach((g, j) => {
       const lvl = common + j;
@@ -136,7 +126,6 @@ export function placeChain(input: ElkInput, chain: Chain): ChainPlacement {
   }
 
   const edges = new Map<string, Point[]>();
-  const labelMid = new Map<string, Point>();
   for (const e of input.edges) {
     const a = boxes.get(e.src)!;
     const b = boxes.get(e.dst)!;
@@ -144,9 +133,8 @@ export function placeChain(input: ElkInput, chain: Chain): ChainPlacement {
       { x: cx, y: a.y + a.height },
       { x: cx, y: b.y },
     ]);
-    labelMid.set(e.id, { x: cx, y: gapMid.get(e.id) ?? (a.y + a.height + b.y) / 2 });
   }
-  return { boxes, edges, labelMid, width: total + 2 * MARGIN, height: y + MARGIN };
+  return { boxes, edges, width: total + 2 * MARGIN, height: y + MARGIN };
 }
 
 /** The chain placed as a Layout: exact, so it needs no refinement. */
@@ -158,11 +146,7 @@ export function chainLayout(input: ElkInput, chain: Chain): Layout {
     const box = input.boxes.get(id);
     if (at && box) nodes.push({ id, box, ...at });
   }
-  const edges: PlacedEdge[] = input.edges.map((ve) => {
-    const points = p.edges.get(ve.id) ?? [];
-    const mid = p.labelMid.get(ve.id);
-    const labelAt = mid && ve.labelWidth > 0 ? { x: mid.x + 5, y: mid.y - EDGE_LABEL_H / 2, width: ve.labelWidth, height: EDGE_LABEL_H } : null;
-    return { ...ve, points, labelAt };
-  });
-  return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: p.width, height: p.height };
+  const edges: PlacedEdge[] = input.edges.map((ve) => ({ ...ve, points: p.edges.get(ve.id) ?? [], labelAt: null }));
+  // Labels go beside the edges, clear of frames and titles (labels.ts).
+  return finishLabels({ nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: p.width, height: p.height }, MARGIN);
 }

@@ -10,9 +10,9 @@ import { chainLayout, chainOrder } from "./chain";
 import { buildElkGraph, type ElkInput } from "./elkgraph";
 import type { Measurer } from "./measure";
 import { ELK_GZIP_BASE64 } from "./elk-source.generated";
-import { placeLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
+import { finishLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
 
-export { placeLabels };
+export { finishLabels };
 export type { Layout, PlacedEdge, PlacedNode, Point };
 
 interface Engine {
@@ -144,10 +144,12 @@ export async function elkLayout(input: ElkInput): Promise<Layout> {
     for (const sec of e?.sections ?? []) {
       points.push(sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint);
     }
-    return { ...ve, points, labelAt: null };
+    // Where ELK made room for the label: tried first, and kept only if it passes the same checks as any spot.
+    const l = e?.labels?.[0];
+    const labelHint = l && l.x !== undefined && l.y !== undefined ? { x: l.x, y: l.y, width: l.width ?? 0, height: l.height ?? 0 } : null;
+    return { ...ve, points, labelAt: null, labelHint };
   });
-  placeLabels(edges);
-  return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: out.width ?? 0, height: out.height ?? 0 };
+  return finishLabels({ nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width: out.width ?? 0, height: out.height ?? 0 });
 }
 
 /** The finished layout: the exact chain when the graph is one, else ELK's (tests; the view uses plan.ts). */

@@ -13,7 +13,7 @@
 import type { ElkNode } from "elkjs/lib/elk-api";
 import { GROUP_TITLE_H, PAD_X } from "./boxes";
 import type { ElkInput } from "./elkgraph";
-import { placeLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
+import { finishLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
 
 export const LAYER_GAP = 30;
 const NODE_GAP = 22;
@@ -147,10 +147,9 @@ export function layeredLayout(input: ElkInput): Layout {
     }
     return { ...ve, points, labelAt: null };
   });
-  placeLabels(edges);
   let width = groups.get(ROOT)!.w;
   for (const e of edges) for (const p of e.points) width = Math.max(width, p.x + MARGIN);
-  return { nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width, height: groups.get(ROOT)!.h };
+  return finishLabels({ nodes, edges, edgeOf: input.edgeOf, vis: input.vis, width, height: groups.get(ROOT)!.h }, MARGIN);
 }
 
 /**

@@ -17,6 +17,7 @@
 
 import type { Layout, PlacedEdge, PlacedNode } from "../layout/placed";
 import { paramSegments } from "../layout/boxes";
+import { LABEL_PAD_X } from "../layout/labels";
 import { shapeSegments } from "../format";
 import type { Structure } from "../structure";
 import type { Cursor, NodeFrame, Touched } from "../timeline";
@@ -35,6 +36,8 @@ type Item = { node: PlacedNode } | { edge: PlacedEdge };
 
 interface EdgeEls {
   path: SVGPathElement;
+  /** The label's group (background rect + text; or, for a hidden label, the hover target), and its text. */
+  labelG: SVGGElement | null;
   label: SVGTextElement | null;
   alwaysKnown: boolean;
   flowed: boolean | null;
@@ -184,11 +187,20 @@ export class GraphView {
     const d = e.points.map((pt, i) => `${i === 0 ? "M" : "L"}${r(pt.x)},${r(pt.y)}`).join("");
     const path = svg("path", { class: "lv-edge", d, "marker-end": "url(#lv-arrow)", "data-edge": e.id }, this.edgeLayer);
     let label: SVGTextElement | null = null;
+    let labelG: SVGGElement | null = null;
     if (e.label && e.labelAt) {
-      label = svg("text", { class: "lv-edge-label", x: r(e.labelAt.x), y: r(e.labelAt.y + e.labelAt.height - 3) }, this.labelLayer);
+      // The background (canvas colour) masks anything drawn behind; layout keeps lines and boxes off it anyway.
+      const at = e.labelAt;
+      labelG = svg("g", { class: "lv-edge-label-g", "data-edge": e.id }, this.labelLayer);
+      svg("rect", { class: "lv-edge-label-bg", x: at.x, y: at.y, width: at.width, height: at.height, rx: 3 }, labelG);
+      label = svg("text", { class: "lv-edge-label", x: r(at.x + LABEL_PAD_X), y: r(at.y + at.height - 3.5) }, labelG);
+    } else if (e.label && e.labelHidden) {
+      // No room beside this edge: its shape shows on hover over a wider invisible twin (and in either end's details panel).
+      labelG = svg("g", { class: "lv-edge-hit-g", "data-edge": e.id }, this.edgeLayer);
+      svg("title", {}, svg("path", { class: "lv-edge-hit", d }, labelG)).textContent = e.label;
     }
     const srcKind = this.s.byId.get(e.src)?.kind;
-    this.edgeEls.set(e.id, { path, label, alwaysKnown: !this.animated || srcKind === "input", flowed: null, known: null });
+    this.edgeEls.set(e.id, { path, labelG, label, alwaysKnown: !this.animated || srcKind === "input", flowed: null, known: null });
     if (this.cursor) this.applyEdge(e.id, this.cursor);
   }
 
@@ -217,7 +229,7 @@ export class GraphView {
       if (g) els.push(g);
     } else {
       const e = this.edgeEls.get(it.edge.id);
-      if (e) els.push(e.path, ...(e.label ? [e.label] : []));
+      if (e) els.push(e.path, ...(e.labelG ? [e.labelG] : []));
     }
     for (const el of els) {
       if (off === this.hiddenEls.has(el)) continue;
@@ -380,6 +392,12 @@ function edgeRect(e: PlacedEdge): Rect {
     x1 = Math.max(x1, p.x);
     y1 = Math.max(y1, p.y);
   }
-  // Room for the shape label to the right of where the edge leaves its source.
-  return { x: x0, y: y0, width: x1 - x0 + 80, height: y1 - y0 + 16 };
+  const l = e.labelAt;
+  if (l) {
+    x0 = Math.min(x0, l.x);
+    y0 = Math.min(y0, l.y);
+    x1 = Math.max(x1, l.x + l.width);
+    y1 = Math.max(y1, l.y + l.height);
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }

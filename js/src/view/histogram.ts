@@ -1,11 +1,13 @@
 // Small per-initializer histograms in the details panel, from the
 // `histograms` trait: bars from Python's bins, the theoretical density as a
-// line, mean/std against their expected values. Python fills a node's entry
+// line, axes with values (hist-geometry.ts; a point mass is one labelled
+// spike), mean/std against their expected values. Python fills a node's entry
 // only once the node is selected, or says why not in `histogram_notes`.
 
 import { isKnown } from "../format";
 import type { TraceNode } from "../model";
 import { clear, html, svg } from "./dom";
+import { HIST_H, HIST_W, PLOT, histogramGeometry, type HistGeometry } from "./hist-geometry";
 
 export interface HistogramData {
   edges: number[];
@@ -88,9 +90,6 @@ export function statsText(h: Pick<HistogramData, "mean" | "std" | "expected_std"
   return `${mean}${std}${exp}`;
 }
 
-const W = 220;
-const H = 56;
-
 /** The initializer picked last: UI-only, kept while the reader clicks from node to node. */
 let picked: string | undefined;
 
@@ -119,27 +118,46 @@ export function drawHistograms(parent: HTMLElement, data: ParamHistograms): void
 
 function drawOne(box: HTMLElement, label: string, h: HistogramData): void {
   const fig = html("figure", { class: "lv-hist" }, box);
-  const lo = h.edges[0]!;
-  const hi = h.edges[h.edges.length - 1]!;
-  const span = hi - lo || 1;
-  const total = h.counts.reduce((a, b) => a + b, 0) || 1;
-  const dens = h.counts.map((c, i) => c / total / ((h.edges[i + 1]! - h.edges[i]!) || 1));
-  const pdfMax = Math.max(...dens, ...(h.theory?.pdf ?? [0]));
-  const sx = (x: number): number => ((x - lo) / span) * W;
-  const sy = (y: number): number => H - (pdfMax > 0 ? (y / pdfMax) * (H - 4) : 0);
-  const g = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "lv-hist-svg" }, fig);
-  dens.forEach((d, i) => {
-    const x0 = sx(h.edges[i]!);
-    const x1 = sx(h.edges[i + 1]!);
-    svg("rect", { x: x0.toFixed(1), y: sy(d).toFixed(1), width: Math.max(0.5, x1 - x0).toFixed(1), height: (H - sy(d)).toFixed(1), class: "lv-bar-h" }, g);
-  });
-  const tx = h.theory?.x;
-  const ty = h.theory?.pdf;
-  if (tx && ty && tx.length === ty.length && tx.length > 1) {
-    const d = tx.map((x, i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(ty[i]!).toFixed(1)}`).join("");
-    svg("path", { d, class: "lv-pdf" }, g);
+  const geo = histogramGeometry(h);
+  const g = svg("svg", { width: HIST_W, height: HIST_H, viewBox: `0 0 ${HIST_W} ${HIST_H}`, class: "lv-hist-svg" }, fig);
+  for (const b of geo.bars) svg("rect", { x: f1(b.x), y: f1(b.y), width: f1(b.width), height: f1(b.height), class: "lv-bar-h" }, g);
+  if (geo.pdf) svg("path", { d: geo.pdf, class: "lv-pdf" }, g);
+  drawAxes(g, geo);
+  if (geo.spike) {
+    // One line at the value with a dot on top: every value is this one number.
+    const { x, top, value, label: text } = geo.spike;
+    const sg = svg("g", { class: "lv-hist-spike", "data-value": String(value) }, g);
+    svg("line", { x1: f1(x), x2: f1(x), y1: PLOT.y1, y2: f1(top), class: "lv-hist-spike-line" }, sg);
+    svg("circle", { cx: f1(x), cy: f1(top), r: 2.5, class: "lv-hist-spike-dot" }, sg);
+    const t = svg("text", { x: f1(x + 6), y: f1(top + 4), class: "lv-hist-spike-label" }, sg);
+    t.textContent = text;
+  }
+  if (geo.theoryPoint) {
+    const tg = svg("g", { class: "lv-hist-theory-point" }, g);
+    svg("line", { x1: f1(geo.theoryPoint.x), x2: f1(geo.theoryPoint.x), y1: PLOT.y1, y2: PLOT.y0, class: "lv-pdf" }, tg);
+    svg("title", {}, tg).textContent = geo.theoryPoint.label;
   }
   const cap = html("figcaption", {}, fig);
   html("b", {}, cap, label);
   cap.appendChild(document.createTextNode(statsText(h)));
+}
+
+/** Axis lines, tick marks and their values: x below the plot, counts on the left. */
+function drawAxes(g: SVGSVGElement, geo: HistGeometry): void {
+  const axes = svg("g", { class: "lv-hist-axes" }, g);
+  svg("path", { d: `M${PLOT.x0},${PLOT.y0}V${PLOT.y1}H${PLOT.x1}`, class: "lv-hist-axis" }, axes);
+  for (const t of geo.xTicks) {
+    svg("path", { d: `M${f1(t.at)},${PLOT.y1}v3`, class: "lv-hist-axis" }, axes);
+    const text = svg("text", { x: f1(t.at), y: PLOT.y1 + 13, "text-anchor": "middle", class: "lv-hist-tick lv-hist-xtick" }, axes);
+    text.textContent = t.label;
+  }
+  for (const t of geo.yTicks) {
+    svg("path", { d: `M${PLOT.x0},${f1(t.at)}h-3`, class: "lv-hist-axis" }, axes);
+    const text = svg("text", { x: PLOT.x0 - 5, y: f1(t.at + 3), "text-anchor": "end", class: "lv-hist-tick lv-hist-ytick" }, axes);
+    text.textContent = t.label;
+  }
+}
+
+function f1(v: number): string {
+  return v.toFixed(1);
 }
