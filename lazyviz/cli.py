@@ -21,7 +21,8 @@ FORMATS = {
 """What each suffix of ``--out`` writes (``.htm`` is taken as ``.html``)."""
 
 DEMO_HEIGHT = 640
-"""The widget's height on a page or picture of its own (a notebook cell's default is 480)."""
+"""The widget's height in a picture of its own (a notebook cell's default is 480); the demo
+page fills the browser window instead."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,9 +140,12 @@ def _demo(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def _write(widget: Any, out: Path, fmt: str, args: argparse.Namespace) -> Path:
     if fmt == ".html":
+        from lazyviz.export import filling_window
+
         if args.step is not None:
             widget.step = args.step
-        return Path(widget.to_html(out))
+        with filling_window():  # a page of its own: the widget fills the browser window
+            return Path(widget.to_html(out))
     from lazyviz import pictures
 
     if fmt == ".gif":

@@ -15,10 +15,30 @@ from __future__ import annotations
 import html
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-__all__ = ["page", "widget_state", "write_html"]
+__all__ = ["filling_window", "page", "widget_state", "write_html"]
+
+_FILL: ContextVar[bool] = ContextVar("lazyviz_page_fill", default=False)
+
+
+@contextmanager
+def filling_window() -> Iterator[None]:
+    """Pages written inside this block fill the browser window (``lazyviz demo``'s page).
+
+    Elsewhere a page shows the widget at its ``height``, as a notebook cell and the
+    pictures (``to_png``) do, so a picture equals the page it was taken from.
+    """
+    token = _FILL.set(True)
+    try:
+        yield
+    finally:
+        _FILL.reset(token)
+
 
 # ipywidgets' own bookkeeping traits: not part of any widget's state contract.
 _BASE_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "log"}
@@ -30,15 +50,19 @@ def write_html(
     *,
     title: str = "lazyviz",
     state: dict[str, Any] | None = None,
+    fill: bool | None = None,
 ) -> Path:
     """Write ``widget`` (an anywidget) as one offline page and return the path written.
 
     ``state`` replaces the widget's own synced state (e.g. with extras computed for the page).
+    ``fill``: the widget fills the browser window instead of keeping its ``height``
+    (None: as :func:`filling_window` says, else no).
     """
     out = Path(path)
     data = widget_state(widget) if state is None else state
+    fills = _FILL.get() if fill is None else fill
     out.write_text(
-        page(data, _source(widget._esm), _source(widget._css), title=title),
+        page(data, _source(widget._esm), _source(widget._css), title=title, fill=fills),
         encoding="utf-8",
     )
     return out
@@ -52,10 +76,13 @@ def widget_state(widget: Any) -> dict[str, Any]:
     return {n: _plain(getattr(widget, n)) for n in sorted(names)}
 
 
-def page(state: dict[str, Any], esm: str, css: str, *, title: str = "lazyviz") -> str:
+def page(
+    state: dict[str, Any], esm: str, css: str, *, title: str = "lazyviz", fill: bool = False
+) -> str:
     """The HTML text of the offline page for a widget with this state, ESM and CSS."""
     nonce = secrets.token_urlsafe(16)
     return _TEMPLATE.format(
+        fill=" data-lazyviz-fill" if fill else "",
         title=html.escape(title),
         csp=_CSP.format(nonce=nonce),
         nonce=nonce,
@@ -149,6 +176,8 @@ _PAGE_CSS = """
 html, body { margin: 0; background: var(--jp-layout-color0); color: var(--jp-ui-font-color1); }
 body { font-family: var(--jp-ui-font-family); padding: 16px; box-sizing: border-box; }
 #lazyviz-root { max-width: 1400px; margin: 0 auto; }
+/* A page that fills the window (`fill`): the `height` trait is a notebook cell's. */
+html[data-lazyviz-fill] #lazyviz-root .lazyviz { height: calc(100vh - 32px) !important; }
 #lazyviz-failure { color: var(--jp-error-color1); white-space: pre-wrap; }
 """
 
@@ -226,7 +255,7 @@ try {
 """
 
 _TEMPLATE = """<!doctype html>
-<html lang="en">
+<html lang="en"{fill}>
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">

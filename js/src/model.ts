@@ -127,6 +127,8 @@ export interface Traits {
   /** One sentence about what the widget cannot show (a compiled model), or `""`. */
   note: string;
   height: number;
+  /** Fold depth: containers nested deeper than this below the root start collapsed (0: only the root's children show); null: the automatic rule (layout/visible.ts). */
+  depth: number | null;
 }
 
 export type TraitName = keyof Traits;

@@ -88,6 +88,26 @@ export function defaultCollapsed(s: Structure, limit: number = COLLAPSE_LIMIT, f
   return collapsed;
 }
 
+/**
+ * Containers to collapse at first for a fold depth set from Python (the
+ * `depth` trait, like torchview's `depth`): every container nested deeper
+ * than `depth` containers below the root, so 0 shows only the root's
+ * children and 1 also their children. The root itself never collapses.
+ */
+export function depthCollapsed(s: Structure, depth: number): Set<string> {
+  const limit = Math.max(0, Math.trunc(depth));
+  const collapsed = new Set<string>();
+  for (const n of s.nodes) {
+    if ((s.depth.get(n.id) ?? 0) > limit && isContainer(s, n.id) && !isRootModule(s, n.id)) collapsed.add(n.id);
+  }
+  return collapsed;
+}
+
+/** The containers a trace opens with: `depth`'s rule when Python set one, else the automatic one. */
+export function initialCollapsed(s: Structure, depth: number | null, folded: ReadonlySet<string> = NONE): Set<string> {
+  return depth === null ? defaultCollapsed(s, COLLAPSE_LIMIT, folded) : depthCollapsed(s, depth);
+}
+
 /** Runs of repeated blocks to fold at first: all of them when the graph is large, none otherwise. */
 export function defaultFolded(s: Structure, limit: number = COLLAPSE_LIMIT): Set<string> {
   return s.nodes.length > limit ? new Set(foldsOf(s).runs.keys()) : new Set();

@@ -1,45 +1,40 @@
 // The front end as a library: `mount(el, model)` draws the widget for any
 // object with anywidget's model surface (a real anywidget model in Jupyter,
 // the offline page's stand-in, a test double). It wires traits to the
-// timeline, the graph and the controls; drawing and logic live elsewhere.
+// timeline, the graph and the controls; drawing, the view (camera.ts),
+// playback (player.ts) and logic live elsewhere.
 
-import { currentTrace, type Trace, type WidgetModel } from "../model";
+import { currentTrace, type WidgetModel } from "../model";
 import { onRunsAppended } from "../history";
-import { buildStructure, isContainer, type Structure } from "../structure";
-import { Timeline, type Cursor } from "../timeline";
+import { isContainer } from "../structure";
 import { nextStop as stopAfter } from "../stops";
+import { focusNode } from "../focus";
+import { searchNodes } from "../search";
 import type { Layout } from "../layout/placed";
 import { planLayout, refineLayout, type Plan } from "../layout/plan";
 import { canvasMeasurer, type Measurer } from "../layout/measure";
-import { COLLAPSE_LIMIT, defaultCollapsed, defaultFolded, isRootModule, openRun, reveal } from "../layout/visible";
+import { isRootModule, openRun, reveal } from "../layout/visible";
+import { Camera } from "./camera";
 import { Controls } from "./controls";
 import { Details } from "./details";
 import { html } from "./dom";
 import { Flow } from "./flow";
+import { graphAction, keyAction } from "./gestures";
 import { GraphView } from "./graph";
 import { prepareWhenIdle } from "./idle";
 import { Header } from "./header";
 import { histogramPanel } from "./histogram";
+import { Player } from "./player";
+import { SearchBox } from "./search-box";
+import { depthOf, makeShown, refold, type Shown } from "./shown";
 import { num, str } from "./values";
-import { Viewport } from "./viewport";
 
-/** Events per second at speed 1 (docs/widget-state.md). */
-export const BASE_RATE = 4;
+export { BASE_RATE } from "./player";
 
 export interface Mounted {
   /** Resolves once the first layout is drawn. */
   ready: Promise<void>;
   destroy(): void;
-}
-
-interface Shown {
-  trace: Trace;
-  s: Structure;
-  tl: Timeline;
-  cursor: Cursor;
-  collapsed: Set<string>;
-  /** Folded runs of repeated blocks (folds.ts), by their first member's id. */
-  folded: Set<string>;
 }
 
 export function mount(el: HTMLElement, model: WidgetModel): Mounted {
@@ -51,60 +46,49 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   });
   const body = html("div", { class: "lv-body" }, root);
   const canvas = html("div", { class: "lv-canvas" }, body);
-  const viewport = new Viewport(canvas);
-  const zoom = html("div", { class: "lv-zoom" }, canvas);
+  const camera = new Camera(canvas);
+  const viewport = camera.viewport;
   const status = html("div", { class: "lv-status" }, canvas);
   const details = new Details(body, {
     toggle: (id) => toggle(id),
     close: () => select(""),
   });
+  const search = new SearchBox(header.tools, root, (q) => (shown ? searchNodes(shown.s, q) : []), (id) => whenDrawn(() => find(id)));
+  // What the reader asks for before the first drawing waits for it: never dropped.
+  const queue: Array<() => void> = [];
+  const whenDrawn = (fn: () => void): void => {
+    if (shown && graph) fn();
+    else queue.push(fn);
+  };
   const controls = new Controls(root, {
-    seek: (k) => {
-      setPlaying(false);
-      seek(k);
-    },
-    step: (d) => controlsStep(d),
-    togglePlay: () => setPlaying(!playing),
+    seek: (k) => whenDrawn(() => controlsSeek(k)),
+    step: (d) => whenDrawn(() => controlsStep(d)),
+    togglePlay: () => whenDrawn(() => setPlaying(!player.playing)),
     speed: (x) => {
-      speed = x;
+      player.speed = x;
       model.set("speed", x);
       model.save_changes();
+      refresh(false);
     },
   });
-  for (const [label, title, fn] of [
-    ["−", "Zoom out", () => viewport.zoomAt(1 / 1.25)],
-    ["+", "Zoom in (or ctrl + wheel)", () => viewport.zoomAt(1.25)],
-    ["⤢", "Fit to view", () => viewport.fit()],
-  ] as Array<[string, string, () => void]>) {
-    const b = html("button", { type: "button", class: "lv-btn", title, "aria-label": title }, zoom, label);
-    b.addEventListener("click", fn);
-  }
 
   let measurer: Measurer | null = null;
   let shown: Shown | null = null;
   let graph: GraphView | null = null;
   let flow: Flow | null = null;
-  let layout: Layout | null = null;
   let token = 0;
-  let playing = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let speed = num(model.get("speed"), 1);
+  const player = new Player(num(model.get("speed"), 1), () => advance());
   let selected = str(model.get("selected"));
   let destroyed = false;
-  let fitted = false;
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((r) => (resolveReady = r));
 
-  let cullFrame = 0;
-  viewport.onChange = () => {
-    if (cullFrame || !graph) return;
-    cullFrame = requestAnimationFrame(() => {
-      cullFrame = 0;
-      graph?.cull(viewport.visibleRect());
-    });
+  /** The node the animation is at, to keep on screen: the one entered at (or last before) this step. */
+  camera.focus = () => {
+    if (!shown || !graph) return null;
+    const id = focusNode(shown.tl, shown.cursor.step);
+    return id ? graph.rectOf(id) : null;
   };
-
-  const interval = (): number => 1000 / (BASE_RATE * (speed > 0 ? speed : 1));
 
   /** The raw record on screen: an entry added elsewhere in `runs` only relabels the picker. */
   let shownEntry: unknown = null;
@@ -116,18 +100,11 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     header.setNote(str(model.get("note")));
     if (shown && runs?.[index] !== undefined && runs[index] === shownEntry) return;
     shownEntry = runs?.[index];
-    const s = buildStructure(trace);
-    const tl = new Timeline(s);
-    const folded = defaultFolded(s);
-    const collapsed = defaultCollapsed(s, COLLAPSE_LIMIT, folded);
-    // The failing node must be on screen, not folded away.
-    if (trace.error && s.byId.has(trace.error.node)) reveal(s, collapsed, trace.error.node, folded);
-    if (selected && s.byId.has(selected)) reveal(s, collapsed, selected, folded);
-    shown = { trace, s, tl, cursor: tl.cursor(), collapsed, folded };
+    shown = makeShown(trace, depthOf(model.get("depth")), selected);
+    const tl = shown.tl;
     prepareWhenIdle(tl, () => destroyed || shown?.tl !== tl);
     root.dataset.steps = String(tl.steps);
     root.classList.toggle("lv-animated", tl.animated);
-    fitted = false;
     void relayout(null);
   }
 
@@ -150,40 +127,35 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     void refine(plan, my, anchor);
   }
 
-  /** Swaps in ELK's layout when it arrives (layout/plan.ts), keeping the anchor or the batch where they were. */
+  /** Swaps in ELK's layout when it arrives (layout/plan.ts): refits a view the reader has not moved, else keeps a node still. */
   async function refine(plan: Plan, my: number, anchor: string | null): Promise<void> {
     const fine = await refineLayout(plan).catch(() => null);
     if (!fine || my !== token || destroyed || !shown || !graph) return;
-    const keep = anchor ?? shown.tl.active(shown.cursor.step);
+    const keep = anchor ?? (camera.auto ? null : focusNode(shown.tl, shown.cursor.step));
     place(fine, keep, keep ? graph.rectOf(keep) : null);
   }
 
-  function place(out: Layout, anchor: string | null, before: { x: number; y: number } | null): void {
+  function place(out: Layout, anchor: string | null, before: { x: number; y: number; width: number; height: number } | null): void {
     draw(out);
-    const after = anchor ? graph?.rectOf(anchor) : null;
-    if (before && after) viewport.shift(before.x - after.x, before.y - after.y);
-    else if (!fitted || !viewport.touched) {
-      viewport.fit();
-      fitted = canvas.clientWidth > 0;
-    }
+    camera.place(before, anchor ? (graph?.rectOf(anchor) ?? null) : null);
+    camera.mark();
   }
 
   function draw(out: Layout): void {
     if (!shown) return;
     flow?.clear();
     graph?.content.remove();
-    layout = out;
     graph = new GraphView(out, shown.s, shown.tl.animated);
     flow = new Flow(graph.content);
-    viewport.group.appendChild(graph.content);
-    viewport.setContent(graph.bounds());
+    camera.show(graph, out);
     const k = clampStep(num(model.get("step"), 0));
     shown.cursor.seek(k);
     graph.applyAll(shown.cursor);
-    graph.cull(viewport.visibleRect());
+    camera.cull();
     refresh(false);
     if (num(model.get("step"), 0) !== k) writeStep(k);
-    if (!!model.get("playing") !== playing) setPlaying(!!model.get("playing"), true);
+    if (!!model.get("playing") !== player.playing) setPlaying(!!model.get("playing"), true);
+    for (const fn of queue.splice(0)) fn();
   }
 
   function clampStep(k: number): number {
@@ -196,38 +168,38 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     model.save_changes();
   }
 
-  /** Moves the animation to step k; `travel` animates the batch along the edges it takes. */
-  function seek(k: number, travel = false, fromModel = false): void {
+  /**
+   * Moves the animation to step k; `travel` animates the batch along the
+   * edges it takes. An `explicit` seek (not a playback tick) makes the view
+   * follow again after the reader panned away.
+   */
+  function seek(k: number, travel = false, fromModel = false, explicit = true): void {
     if (!shown || !graph) return;
     const target = clampStep(k);
     const from = shown.cursor.step;
     const touched = shown.cursor.seek(target);
     graph.apply(shown.cursor, touched);
     if (travel && target === from + 1 && flow) {
-      flow.launch(graph.drawnEdges(shown.tl.travel(target)), Math.min(600, interval() * 0.9));
+      flow.launch(graph.drawnEdges(shown.tl.travel(target)), Math.min(600, player.interval() * 0.9));
     }
-    refresh(selected !== "" && touched.nodes.has(selected), target !== from);
+    refresh(selected !== "" && touched.nodes.has(selected));
+    if (target !== from || explicit) camera.follow(explicit);
     if (!fromModel) writeStep(target);
   }
 
   /** Header, controls, caption, root attributes and highlight for the cursor's step. */
-  function refresh(detailsToo: boolean, moved = false): void {
+  function refresh(detailsToo: boolean): void {
     if (!shown || !graph) return;
     const k = shown.cursor.step;
     const tl = shown.tl;
     root.dataset.step = String(k);
     root.dataset.steps = String(tl.steps);
     header.setCounts(tl.paramCounts(k));
-    controls.update(k, tl.steps, playing, speed, tl.caption(k));
+    controls.update(k, tl.steps, player.playing, player.speed, tl.caption(k));
     // A container's exit is not "the batch is here": highlight only what is running.
     const ev = tl.event(k);
-    const active = ev && (ev.kind !== "exit" || !isContainer(shown.s, ev.node)) ? tl.active(k) : null;
-    graph.setActive(active);
+    graph.setActive(ev && (ev.kind !== "exit" || !isContainer(shown.s, ev.node)) ? tl.active(k) : null);
     graph.setSelected(selected || null);
-    if (active && moved) {
-      const r = graph.rectOf(active);
-      if (r) viewport.reveal(r);
-    }
     if (detailsToo || !details.el.hasChildNodes()) showDetails();
   }
 
@@ -253,6 +225,13 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     showDetails();
   }
 
+  /** A node picked in the search box: opened out of its groups and runs, selected, scrolled to. */
+  function find(id: string): void {
+    select(id);
+    const r = graph?.rectOf(id);
+    if (r) camera.reveal(r);
+  }
+
   function toggle(id: string): void {
     // A folded run of repeated blocks opens into its members.
     if (shown && openRun(shown.s, shown.collapsed, shown.folded, id)) {
@@ -269,23 +248,20 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   function setPlaying(on: boolean, fromModel = false): void {
     if (!shown) return;
     if (on && shown.tl.steps === 0) on = false;
-    if (on === playing) {
-      if (!fromModel && !!model.get("playing") !== on) {
-        model.set("playing", on);
-        model.save_changes();
-      }
-      return;
+    if (on !== player.playing) {
+      if (on) {
+        camera.following = true; // pressing play is an explicit request to watch the batch
+        if (shown.cursor.step >= shown.tl.steps) seek(0);
+        player.start();
+      } else player.stop();
+      root.dataset.playing = String(on);
+      refresh(false);
     }
-    playing = on;
-    clearTimeout(timer);
-    if (on && shown.cursor.step >= shown.tl.steps) seek(0);
-    if (on) timer = setTimeout(tick, interval() * 0.5);
     if (!fromModel || !!model.get("playing") !== on) {
+      if (!!model.get("playing") === on) return;
       model.set("playing", on);
       model.save_changes();
     }
-    root.dataset.playing = String(on);
-    refresh(false);
   }
 
   /** The collapsed box an event happens in, or null when its node is drawn. */
@@ -300,59 +276,40 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     return shown ? stopAfter(shown.tl.steps, k, dir, foldedIn) : k;
   }
 
-  function tick(): void {
-    if (!playing || !shown || destroyed) return;
-    if (shown.cursor.step >= shown.tl.steps) {
-      setPlaying(false);
-      return;
-    }
-    seek(nextStop(shown.cursor.step, 1), true);
-    if (shown.cursor.step >= shown.tl.steps) setPlaying(false);
-    else timer = setTimeout(tick, interval());
+  /** One playback tick; false once the end is reached (playback then stops). */
+  function advance(): boolean {
+    if (!shown || destroyed) return false;
+    if (shown.cursor.step < shown.tl.steps) seek(nextStop(shown.cursor.step, 1), true, false, false);
+    if (shown.cursor.step < shown.tl.steps) return true;
+    setPlaying(false);
+    return false;
   }
 
-  // Clicks on the graph: a group's title or a folded box toggles; any node selects.
   const onClick = (e: MouseEvent): void => {
     if (viewport.dragged) {
-      viewport.dragged = false;
+      viewport.dragged = false; // the click that ends a drag selects nothing
       return;
     }
-    const target = e.target as Element | null;
-    // The handle beside an opened run of repeated blocks folds it again.
-    const run = target?.closest?.("[data-run]")?.getAttribute("data-run");
-    if (run && shown) {
-      shown.folded.add(run);
-      void relayout(run).then(showDetails);
-      return;
-    }
-    const g = target?.closest?.("[data-id]");
-    const id = g?.getAttribute("data-id") ?? "";
-    if (!g || !shown) {
-      if (selected) select("");
-      return;
-    }
-    const isGroup = g.classList.contains("lv-group");
-    const onTitle = !!target?.closest?.(".lv-bar, .lv-title, .lv-toggle");
-    if (g.classList.contains("lv-collapsed") || g.classList.contains("lv-fold") || (isGroup && onTitle)) toggle(id);
-    if (!isGroup || onTitle) select(id);
+    const a = graphAction(e.target as Element | null);
+    if (a.kind === "fold" && shown) {
+      shown.folded.add(a.run);
+      void relayout(a.run).then(showDetails);
+    } else if (a.kind === "node" && shown) {
+      if (a.toggle) toggle(a.id);
+      if (a.select) select(a.id);
+    } else if (selected) select("");
   };
   viewport.svg.addEventListener("click", onClick);
 
   const onKey = (e: KeyboardEvent): void => {
-    const t = e.target as HTMLElement | null;
-    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT")) return;
-    if (!shown) return;
-    let handled = true;
-    if (e.key === " " || e.key === "Spacebar") setPlaying(!playing);
-    else if (e.key === "ArrowRight") controlsStep(1);
-    else if (e.key === "ArrowLeft") controlsStep(-1);
-    else if (e.key === "Home") controlsSeek(0);
-    else if (e.key === "End") controlsSeek(shown.tl.steps);
-    else handled = false;
-    if (handled) {
-      e.preventDefault();
-      e.stopPropagation();
-    }
+    const a = keyAction(e);
+    if (!a || (!shown && a !== "search")) return;
+    if (a === "search") search.focus();
+    else if (a === "play") setPlaying(!player.playing);
+    else if (a === "forward" || a === "back") controlsStep(a === "forward" ? 1 : -1);
+    else controlsSeek(a === "start" ? 0 : Number.MAX_SAFE_INTEGER);
+    e.preventDefault();
+    e.stopPropagation();
   };
   const controlsStep = (d: number): void => {
     setPlaying(false);
@@ -371,6 +328,13 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   };
   applyHeight();
 
+  /** `depth` changed from Python: the groups fold to the new depth (the reader's own toggles are reset). */
+  const applyDepth = (): void => {
+    if (!shown) return;
+    refold(shown, depthOf(model.get("depth")), selected);
+    void relayout(null);
+  };
+
   // Trait listeners (Python or the page can drive everything).
   let pendingRebuild = false;
   const scheduleRebuild = (): void => {
@@ -383,11 +347,17 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   };
   // A `lazyviz:run` message extends the list in place (history.ts says why): no change:runs.
   const stopAppends = onRunsAppended((runs) => runs === model.get("runs") && scheduleRebuild());
+  const onStep = (): void => {
+    const k = num(model.get("step"), 0);
+    // Our own write coming back is not a seek; anything else (Python's `w.step = n`) is an explicit one.
+    if (!shown || clampStep(k) === shown.cursor.step) return;
+    seek(k, clampStep(k) === shown.cursor.step + 1, true, true);
+  };
   const listeners: Array<[string, () => void]> = [
-    ["change:step", () => seek(num(model.get("step"), 0), shown !== null && num(model.get("step"), 0) === shown.cursor.step + 1, true)],
+    ["change:step", onStep],
     ["change:playing", () => setPlaying(!!model.get("playing"), true)],
     ["change:speed", () => {
-      speed = num(model.get("speed"), 1);
+      player.speed = num(model.get("speed"), 1);
       refresh(false);
     }],
     ["change:selected", () => select(str(model.get("selected")), true)],
@@ -395,19 +365,10 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     ["change:forwards", () => header.setForwards(model.get("forwards"))],
     ["change:note", () => header.setNote(str(model.get("note")))],
     ["change:height", applyHeight],
+    ["change:depth", applyDepth],
     ["change:runs change:run", scheduleRebuild],
   ];
   for (const [name, fn] of listeners) for (const n of name.split(" ")) model.on(n, fn);
-
-  const resize = typeof ResizeObserver !== "undefined"
-    ? new ResizeObserver(() => {
-        if (layout && (!fitted || !viewport.touched)) {
-          viewport.fit();
-          fitted = canvas.clientWidth > 0;
-        }
-      })
-    : null;
-  resize?.observe(canvas);
 
   rebuild();
 
@@ -415,16 +376,14 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     ready,
     destroy() {
       destroyed = true;
-      playing = false;
-      clearTimeout(timer);
-      cancelAnimationFrame(cullFrame);
+      player.stop();
       flow?.clear();
-      resize?.disconnect();
-      viewport.destroy();
+      camera.destroy();
       viewport.svg.removeEventListener("click", onClick);
       root.removeEventListener("keydown", onKey);
       for (const [name, fn] of listeners) for (const n of name.split(" ")) model.off(n, fn);
       stopAppends();
+      queue.length = 0;
       root.remove();
     },
   };

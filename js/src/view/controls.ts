@@ -19,7 +19,19 @@ function icon(button: HTMLButtonElement, name: string): void {
   svg("path", { d: ICONS[name] }, s);
 }
 
-export const SPEEDS = [0.5, 1, 2, 4];
+/** The speeds the menu offers; `speed` (a float trait) may hold any other positive value. */
+export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
+
+/**
+ * How a speed reads: `8x`, `0.5x`, `1.5x`, `0.33x` (at most two decimals,
+ * no trailing zeros). Zero, negative or not a number plays at 1x (app.ts),
+ * so it reads `1x`.
+ */
+export function speedLabel(x: number): string {
+  const v = Number.isFinite(x) && x > 0 ? x : 1;
+  const r = Math.round(v * 100) / 100;
+  return `${r > 0 ? String(r) : v.toPrecision(1)}x`;
+}
 
 export interface ControlHandlers {
   seek(k: number): void;
@@ -35,6 +47,7 @@ export class Controls {
   private readonly slider: HTMLInputElement;
   private readonly counter: HTMLSpanElement;
   private readonly speedSel: HTMLSelectElement;
+  private readonly custom: HTMLOptionElement;
   private readonly buttons: HTMLButtonElement[] = [];
 
   constructor(parent: HTMLElement, h: ControlHandlers) {
@@ -56,7 +69,10 @@ export class Controls {
     this.counter = html("span", { class: "lv-counter" }, this.bar, "0 / 0");
     const lab = html("label", { class: "lv-speed" }, this.bar, "speed ");
     this.speedSel = html("select", { "aria-label": "Speed" }, lab);
-    for (const s of SPEEDS) html("option", { value: String(s) }, this.speedSel, `${s}x`);
+    for (const s of SPEEDS) html("option", { value: String(s) }, this.speedSel, speedLabel(s));
+    // A speed set from Python that the menu does not list (3, 0.1) gets an option of its own.
+    this.custom = html("option", { value: "", class: "lv-custom" }, this.speedSel);
+    this.custom.hidden = true;
     this.speedSel.addEventListener("change", () => h.speed(Number(this.speedSel.value)));
     this.caption = html("div", { class: "lv-caption", "aria-live": "polite" }, parent);
   }
@@ -72,12 +88,23 @@ export class Controls {
     this.play.title = playing ? "Pause (space)" : "Play (space)";
     this.play.setAttribute("aria-label", this.play.title);
     this.play.classList.toggle("lv-on", playing);
-    const nearest = SPEEDS.reduce((a, b) => (Math.abs(b - speed) < Math.abs(a - speed) ? b : a), 1);
-    if (this.speedSel.value !== String(nearest)) this.speedSel.value = String(nearest);
+    this.showSpeed(speed);
     if (this.caption.textContent !== caption) this.caption.textContent = caption;
     const idle = steps === 0;
     for (const b of this.buttons) b.disabled = idle;
     this.slider.disabled = idle;
     this.bar.classList.toggle("lv-static", idle);
+  }
+
+  private showSpeed(speed: number): void {
+    const v = Number.isFinite(speed) && speed > 0 ? speed : 1;
+    const listed = SPEEDS.find((s) => Math.abs(s - v) < 1e-9);
+    const value = listed !== undefined ? String(listed) : String(v);
+    if (listed === undefined && this.custom.value !== value) {
+      this.custom.value = value;
+      this.custom.textContent = speedLabel(v);
+    }
+    this.custom.hidden = listed !== undefined;
+    if (this.speedSel.value !== value) this.speedSel.value = value;
   }
 }

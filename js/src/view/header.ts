@@ -30,6 +30,8 @@ export class Header {
   private readonly forwards: HTMLSpanElement;
   private readonly note: HTMLSpanElement;
   private readonly runs: HTMLSelectElement;
+  /** Room for the widget's own tools (the search box), right of the text, left of the run picker. */
+  readonly tools: HTMLSpanElement;
   private entries: readonly Trace[] = [];
   private index = 0;
 
@@ -42,6 +44,7 @@ export class Header {
     this.note = html("span", { class: "lv-note", role: "note" }, this.el);
     this.note.hidden = true;
     html("span", { class: "lv-spacer" }, this.el);
+    this.tools = html("span", { class: "lv-tools" }, this.el);
     this.runs = html("select", { class: "lv-runs", "aria-label": "Run" }, this.el);
     this.runs.addEventListener("change", () => onRun(Number(this.runs.value)));
   }

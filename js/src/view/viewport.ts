@@ -2,6 +2,7 @@
 // fitting it to the cell. UI-only state: never synced to Python.
 
 import { svg } from "./dom";
+import { fitView, openView, type View } from "./fit";
 
 export interface Rect {
   x: number;
@@ -22,10 +23,13 @@ export class Viewport {
   private content: Rect = { x: 0, y: 0, width: 1, height: 1 };
   /** Set once the reader pans or zooms: from then on we stop refitting on resize. */
   touched = false;
+  /** Called when the reader (not the app) moves the picture: drag, wheel, zoom, the map. */
+  onUserMove: (() => void) | null = null;
   /** True right after a drag, so the click that ends it does not select. */
   dragged = false;
   private readonly cleanups: Array<() => void> = [];
   private glide = 0;
+  private glideTarget: { x: number; y: number } | null = null;
   /** Called after every pan/zoom (the graph culls what is off screen). */
   onChange: (() => void) | null = null;
 
@@ -47,6 +51,7 @@ export class Viewport {
     let start: { x: number; y: number; px: number; py: number; id: number } | null = null;
     this.on("pointerdown", (e) => {
       if (e.button !== 0) return;
+      this.stopGlide(); // the reader takes over: a follow in flight stops
       start = { x: e.clientX, y: e.clientY, px: this.x, py: this.y, id: e.pointerId };
       this.dragged = false;
     });
@@ -60,7 +65,7 @@ export class Viewport {
         this.svg.setPointerCapture?.(e.pointerId);
         this.svg.classList.add("lv-dragging");
       }
-      this.touched = true;
+      this.userMoved();
       this.set(start.px + dx, start.py + dy, this.k);
     });
     const end = (e: PointerEvent): void => {
@@ -87,7 +92,7 @@ export class Viewport {
         const canX = w > rect.width + 1 && e.deltaX !== 0;
         if (!canY && !canX) return;
         e.preventDefault();
-        this.touched = true;
+        this.userMoved();
         this.set(this.x - (canX ? e.deltaX : 0), this.y - (canY ? e.deltaY : 0), this.k);
       },
       { passive: false },
@@ -96,6 +101,32 @@ export class Viewport {
 
   setContent(r: Rect): void {
     this.content = r;
+  }
+
+  /** The graph's extent in graph units (what fit shows). */
+  get bounds(): Rect {
+    return this.content;
+  }
+
+  /** The current transform: screen = graph * k + (x, y). */
+  get view(): View {
+    return { x: this.x, y: this.y, k: this.k };
+  }
+
+  private userMoved(): void {
+    this.stopGlide();
+    this.touched = true;
+    this.onUserMove?.();
+  }
+
+  private size(): { width: number; height: number } | null {
+    const r = this.svg.getBoundingClientRect();
+    return r.width < 2 || r.height < 2 ? null : { width: r.width, height: r.height };
+  }
+
+  /** Whether the canvas has a size yet (a widget drawn before its cell is on screen has none). */
+  hasSize(): boolean {
+    return this.size() !== null;
   }
 
   private set(x: number, y: number, k: number): void {
@@ -116,43 +147,65 @@ export class Viewport {
 
   /** Moves the picture by (dx, dy) in graph units (keeps a toggled group under the pointer). */
   shift(dx: number, dy: number): void {
-    this.set(this.x + dx * this.k, this.y + dy * this.k, this.k);
+    // A glide in flight was aimed at the old drawing: land where it was going, then shift.
+    const to = this.glideTarget;
+    this.stopGlide();
+    const x = to ? to.x : this.x;
+    const y = to ? to.y : this.y;
+    this.set(x + dx * this.k, y + dy * this.k, this.k);
+  }
+
+  private stopGlide(): void {
+    cancelAnimationFrame(this.glide);
+    this.glideTarget = null;
   }
 
   zoomAt(factor: number, cx?: number, cy?: number): void {
     const rect = this.svg.getBoundingClientRect();
     const px = cx ?? rect.width / 2;
     const py = cy ?? rect.height / 2;
-    const k = Math.min(MAX_SCALE, Math.max(MIN_SCALE, this.k * factor));
+    // Zooming out goes as far as Fit does, however large the graph.
+    const floor = Math.min(MIN_SCALE, fitView(this.content, rect.width, rect.height).k);
+    const k = Math.min(MAX_SCALE, Math.max(floor, this.k * factor));
     const f = k / this.k;
-    this.touched = true;
+    this.userMoved();
     this.set(px - (px - this.x) * f, py - (py - this.y) * f, k);
   }
 
-  /**
-   * Fits the graph to the cell. A very tall graph (a 100-layer chain) is not
-   * shrunk to unreadable: it keeps a legible scale and starts at the top.
-   */
+  /** Shows the whole graph, at whatever scale that takes (fit.ts). */
   fit(): void {
-    const rect = this.svg.getBoundingClientRect();
-    if (rect.width < 2 || rect.height < 2) return;
-    const c = this.content;
-    const pad = 12;
-    const sx = (rect.width - 2 * pad) / c.width;
-    const sy = (rect.height - 2 * pad) / c.height;
-    let k = Math.min(sx, sy, 1.25);
-    if (k < 0.85) k = Math.min(sx, 0.85);
-    k = Math.max(MIN_SCALE, k);
-    const x = (rect.width - c.width * k) / 2 - c.x * k;
-    const overflows = c.height * k > rect.height - 2 * pad;
-    const y = overflows ? pad - c.y * k : (rect.height - c.height * k) / 2 - c.y * k;
-    this.touched = false;
-    this.set(x, y, k);
+    this.apply(fitView);
   }
 
-  /** Glides just enough that a box is in view (used while playing, to follow the batch). */
-  reveal(r: Rect): void {
+  /** The view a graph opens with: whole when legible, else legible from the top (fit.ts). */
+  open(): void {
+    this.apply(openView);
+  }
+
+  private apply(how: (c: Rect, width: number, height: number) => View): void {
+    const size = this.size();
+    if (!size) return;
+    this.stopGlide();
+    const v = how(this.content, size.width, size.height);
+    this.touched = false;
+    this.set(v.x, v.y, v.k);
+  }
+
+  /** Centres the view on a point in graph units (the overview map's click and drag). */
+  centerOn(gx: number, gy: number): void {
+    const size = this.size();
+    if (!size) return;
+    this.userMoved();
+    this.set(size.width / 2 - gx * this.k, size.height / 2 - gy * this.k, this.k);
+  }
+
+  /**
+   * Moves just enough that a box is in view (following the batch, showing a
+   * node found by search): gliding when `smooth`, at once otherwise.
+   */
+  reveal(r: Rect, smooth = true): void {
     const rect = this.svg.getBoundingClientRect();
+    if (rect.width < 2 || rect.height < 2) return;
     const left = this.x + r.x * this.k;
     const top = this.y + r.y * this.k;
     const right = left + r.width * this.k;
@@ -166,11 +219,18 @@ export class Viewport {
     if (right > rect.width - m) dx = rect.width - m - right;
     else if (left < m) dx = m - left;
     if (r.height * this.k > rect.height - 2 * m) dy = m - top;
-    if (dx || dy) this.glideTo(this.x + dx, this.y + dy);
+    if (r.width * this.k > rect.width - 2 * m) dx = m - left;
+    if (!dx && !dy) return;
+    if (smooth) this.glideTo(this.x + dx, this.y + dy);
+    else {
+      this.stopGlide();
+      this.set(this.x + dx, this.y + dy, this.k);
+    }
   }
 
   private glideTo(x: number, y: number): void {
-    cancelAnimationFrame(this.glide);
+    this.stopGlide();
+    this.glideTarget = { x, y };
     const x0 = this.x;
     const y0 = this.y;
     const t0 = performance.now();
@@ -179,12 +239,13 @@ export class Viewport {
       const e = 1 - (1 - t) ** 3;
       this.set(x0 + (x - x0) * e, y0 + (y - y0) * e, this.k);
       if (t < 1) this.glide = requestAnimationFrame(step);
+      else this.glideTarget = null;
     };
     this.glide = requestAnimationFrame(step);
   }
 
   destroy(): void {
-    cancelAnimationFrame(this.glide);
+    this.stopGlide();
     for (const c of this.cleanups) c();
     this.cleanups.length = 0;
   }
