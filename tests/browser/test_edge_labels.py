@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the geometry check is JavaScript run in the page, kept readable as written)
 """Edge labels and histograms a learner can read (issue 10, item 2), checked by geometry.
 
 Every demo model's offline page is opened, left to swap in its final (ELK)
@@ -118,7 +119,9 @@ def demo_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("name", list(DEMOS))
-def test_no_edge_label_meets_a_line_or_a_box(name: str, demo_pages: dict[str, Path], open_offline: Any) -> None:
+def test_no_edge_label_meets_a_line_or_a_box(
+    name: str, demo_pages: dict[str, Path], open_offline: Any
+) -> None:
     view = open_offline(demo_pages[name])
     # A chain is final at once; a branching graph swaps ELK's layout in (labels placed again).
     view.page.wait_for_selector(FINAL, state="attached", timeout=30_000)
@@ -133,7 +136,9 @@ def test_no_edge_label_meets_a_line_or_a_box(name: str, demo_pages: dict[str, Pa
     view.log.assert_clean()
 
 
-def test_geometry_check_sees_a_label_on_a_line(demo_pages: dict[str, Path], open_offline: Any) -> None:
+def test_geometry_check_sees_a_label_on_a_line(
+    demo_pages: dict[str, Path], open_offline: Any
+) -> None:
     """The check above can fail: a label moved onto its own edge is reported."""
     view = open_offline(demo_pages["mlp"])
     view.page.wait_for_selector(FINAL, state="attached")
@@ -151,7 +156,9 @@ def test_geometry_check_sees_a_label_on_a_line(demo_pages: dict[str, Path], open
     assert any("(its own)" in b for b in bad), bad
 
 
-def test_zero_bias_histogram_is_a_spike_with_its_value(demo_pages: dict[str, Path], open_offline: Any) -> None:
+def test_zero_bias_histogram_is_a_spike_with_its_value(
+    demo_pages: dict[str, Path], open_offline: Any
+) -> None:
     view = open_offline(demo_pages["resnet"])
     view.page.wait_for_selector(FINAL, state="attached", timeout=30_000)
     view.play_to_end()
@@ -174,7 +181,11 @@ def test_zero_bias_histogram_is_a_spike_with_its_value(demo_pages: dict[str, Pat
     # The spike stands on the tick "0".
     x_spike = float(spike.locator("line").get_attribute("x1") or "nan")
     xs = bias.locator(".lv-hist-xtick")
-    zero = [float(xs.nth(i).get_attribute("x") or "nan") for i in range(xs.count()) if xs.nth(i).text_content() == "0"]
+    zero = [
+        float(xs.nth(i).get_attribute("x") or "nan")
+        for i in range(xs.count())
+        if xs.nth(i).text_content() == "0"
+    ]
     assert len(zero) == 1 and abs(zero[0] - x_spike) < 0.6
     assert "std 0.0000" in (bias.locator("figcaption").text_content() or "")
     weight = figures.filter(has=view.page.locator("figcaption b", has_text="weight")).first
