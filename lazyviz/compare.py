@@ -288,15 +288,19 @@ def _fill(
     for entry in entries:
         by_module.setdefault(id(entry.module), []).append(entry)
     for module in reversed(list(model.modules())):
-        own = by_module.get(id(module), [])
-        plain_keeps = spec.initializer is None and any(
-            param_role(module, e.name, e.param.dim()) == "other" for e in own
-        )
-        if spec.is_default or plain_keeps:
-            _reset_default(module, own, keep)
-        if not spec.is_default:
-            for e in own:
-                spec.fill(module, e.name, e.qualname, e.param)
+        _draw(module, by_module.get(id(module), []), spec, keep)
+
+
+def _draw(module: nn.Module, own: list[_Entry], spec: Init, keep: dict[int, torch.Tensor]) -> None:
+    """Fill one module's own parameters with ``spec`` (PyTorch's reset first where needed)."""
+    plain_keeps = spec.initializer is None and any(
+        param_role(module, e.name, e.param.dim()) == "other" for e in own
+    )
+    if spec.is_default or plain_keeps:
+        _reset_default(module, own, keep)
+    if not spec.is_default:
+        for e in own:
+            spec.fill(module, e.name, e.qualname, e.param)
 
 
 def _reset_default(module: nn.Module, own: list[_Entry], keep: dict[int, torch.Tensor]) -> None:
@@ -529,14 +533,7 @@ def node_histograms(
     out: dict[str, dict[str, Any]] = {name: {} for name in own}
     for spec in specs:
         with private_random(seed):
-            plain_keeps = spec.initializer is None and any(
-                param_role(mine, e.name, e.param.dim()) == "other" for e in entries
-            )
-            if spec.is_default or plain_keeps:
-                _reset_default(mine, entries, keep)
-            if not spec.is_default:
-                for e in entries:
-                    spec.fill(mine, e.name, e.qualname, e.param)
+            _draw(mine, entries, spec, keep)
             for e in entries:
                 out[e.name][spec.label] = _histogram(e, spec, bins, max_numel)
     return out

@@ -27,7 +27,13 @@ from lazyviz.graph import Node, Param, Trace
 from lazyviz.ops import OpInfo, op_info, written_tensors
 from lazyviz.rng import PrivateRandom, draws_nothing, draws_privately, runs_torch_code_only
 from lazyviz.shapes import is_uninitialized
-from lazyviz.structure import dtype_name, param_owners, qualified, sequential_edges, shared_with
+from lazyviz.structure import (
+    output_node,
+    param_owners,
+    qualified,
+    sequential_edges,
+    shared_with,
+)
 
 
 class Producers:
@@ -519,18 +525,8 @@ class Recorder:
 
     def _add_outputs(self, output: Any) -> None:
         for i, tensor in enumerate(iter_tensors(output)):
-            self.trace.outputs.append(
-                {"shape": list(tensor.shape), "dtype": dtype_name(tensor.dtype)}
-            )
-            node = Node(
-                id=f"out{i}",
-                path=f"out{i}",
-                type="output",
-                kind="output",
-                parent=None,
-                input_shapes=[list(tensor.shape)],
-                calls=1,
-            )
+            info, node = output_node(i, tensor)
+            self.trace.outputs.append(info)
             self.trace.nodes[node.id] = node
             self._link([tensor], node)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 import torch
 from torch import nn
@@ -46,6 +47,21 @@ def input_node(i: int, where: str, tensor: torch.Tensor) -> Node:
         calls=1,
         label=None if where == f"args[{i}]" else where,
     )
+
+
+def output_node(i: int, tensor: torch.Tensor) -> tuple[dict[str, Any], Node]:
+    """The record's ``outputs[i]`` entry and the output node for one output tensor."""
+    info = {"shape": list(tensor.shape), "dtype": dtype_name(tensor.dtype)}
+    node = Node(
+        id=f"out{i}",
+        path=f"out{i}",
+        type="output",
+        kind="output",
+        parent=None,
+        input_shapes=[list(tensor.shape)],
+        calls=1,
+    )
+    return info, node
 
 
 def module_nodes(model: nn.Module, result: Trace) -> None:

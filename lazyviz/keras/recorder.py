@@ -21,7 +21,7 @@ import torch
 from lazyviz.flatten import iter_tensors
 from lazyviz.graph import Node, Param, Trace
 from lazyviz.keras.structure import KerasLayers, own_variables, static_edges
-from lazyviz.structure import dtype_name
+from lazyviz.structure import output_node
 
 __all__ = ["KerasRecorder", "install", "uninstall"]
 
@@ -212,18 +212,8 @@ class KerasRecorder:
                 last = e["node"]
                 break
         for i, tensor in enumerate(iter_tensors(output)):
-            self.trace.outputs.append(
-                {"shape": list(tensor.shape), "dtype": dtype_name(tensor.dtype)}
-            )
-            node = Node(
-                id=f"out{i}",
-                path=f"out{i}",
-                type="output",
-                kind="output",
-                parent=None,
-                input_shapes=[list(tensor.shape)],
-                calls=1,
-            )
+            info, node = output_node(i, tensor)
+            self.trace.outputs.append(info)
             self.trace.nodes[node.id] = node
             src = self.producers.get(id(tensor), last)
             if src is not None:
