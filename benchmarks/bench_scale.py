@@ -49,6 +49,7 @@ from torch import nn
 
 import lazyviz
 from lazyviz.headless import CHROMIUM, CHROMIUM_ARGS
+from lazyviz.models import LazyTransformerLayer
 
 WIDTH = 8
 LAYERS = 24  # identical layers per stage in the wide model
@@ -104,36 +105,14 @@ def deep(modules: int) -> nn.Module:
     )
 
 
-class Attention(nn.Module):
-    def __init__(self, d: int) -> None:
-        super().__init__()
-        self.q, self.k, self.v, self.o = (nn.LazyLinear(d) for _ in range(4))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        scores = torch.softmax(self.q(x) @ self.k(x).transpose(-1, -2), dim=-1)
-        return self.o(scores @ self.v(x))
-
-
-class Layer(nn.Module):
-    """A pre-norm transformer layer: 12 modules, two residual adds."""
-
-    def __init__(self, d: int) -> None:
-        super().__init__()
-        self.norm1 = nn.LayerNorm(d)
-        self.attn = Attention(d)
-        self.norm2 = nn.LayerNorm(d)
-        self.mlp = nn.Sequential(nn.LazyLinear(2 * d), nn.GELU(), nn.LazyLinear(d))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
-
-
 def wide(modules: int) -> nn.Module:
     """Stages of LAYERS identical layers: 1 + 289 per stage modules."""
     stages = max(1, round((modules - 1) / (1 + 12 * LAYERS)))
     return nn.Sequential(
-        *[nn.Sequential(*[Layer(WIDTH) for _ in range(LAYERS)]) for _ in range(stages)]
+        *[
+            nn.Sequential(*[LazyTransformerLayer(WIDTH) for _ in range(LAYERS)])
+            for _ in range(stages)
+        ]
     )
 
 

@@ -130,6 +130,37 @@ DEMOS: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...]]] = {
 }
 
 
+class LazyAttention(nn.Module):
+    """Single-head attention whose projections are all lazy."""
+
+    def __init__(self, d: int) -> None:
+        super().__init__()
+        self.q, self.k, self.v, self.o = (nn.LazyLinear(d) for _ in range(4))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        scores = torch.softmax(self.q(x) @ self.k(x).transpose(-1, -2), dim=-1)
+        return self.o(scores @ self.v(x))
+
+
+class LazyTransformerLayer(nn.Module):
+    """A pre-norm transformer layer: 12 modules, two residual adds (a branching graph).
+
+    Stacks of it are the big-model case: the benchmarks and browser tests fold
+    N identical layers into one box.
+    """
+
+    def __init__(self, d: int) -> None:
+        super().__init__()
+        self.norm1 = nn.LayerNorm(d)
+        self.attn = LazyAttention(d)
+        self.norm2 = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(nn.LazyLinear(2 * d), nn.GELU(), nn.LazyLinear(d))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
 def demo(name: str, *, seed: int = 0) -> tuple[nn.Module, torch.Tensor]:
     """A built-in model and its sample batch (drawn from a seeded generator, not the global RNG)."""
     try:

@@ -16,41 +16,17 @@ import torch
 from torch import nn
 
 import lazyviz
+from lazyviz.models import LazyTransformerLayer
 
 LAYERS = 160
 WIDTH = 8
-
-
-class Attention(nn.Module):
-    def __init__(self, d: int) -> None:
-        super().__init__()
-        self.q, self.k, self.v, self.o = (nn.LazyLinear(d) for _ in range(4))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        scores = torch.softmax(self.q(x) @ self.k(x).transpose(-1, -2), dim=-1)
-        return self.o(scores @ self.v(x))
-
-
-class Layer(nn.Module):
-    """Pre-norm transformer layer: 12 modules, two residual adds (the graph branches)."""
-
-    def __init__(self, d: int) -> None:
-        super().__init__()
-        self.norm1 = nn.LayerNorm(d)
-        self.attn = Attention(d)
-        self.norm2 = nn.LayerNorm(d)
-        self.mlp = nn.Sequential(nn.LazyLinear(2 * d), nn.GELU(), nn.LazyLinear(d))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
 
 
 class Stack(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.embed = nn.LazyLinear(WIDTH)
-        self.layers = nn.Sequential(*[Layer(WIDTH) for _ in range(LAYERS)])
+        self.layers = nn.Sequential(*[LazyTransformerLayer(WIDTH) for _ in range(LAYERS)])
         self.head = nn.LazyLinear(3)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
