@@ -7,6 +7,7 @@
 
 import { followRunMessages } from "./history";
 import type { WidgetModel } from "./model";
+import { followHostTheme } from "./theme";
 import { mount } from "./view/app";
 
 function initialize({ model }: { model: WidgetModel }): () => void {
@@ -16,9 +17,10 @@ function initialize({ model }: { model: WidgetModel }): () => void {
 async function render({ model, el }: { model: WidgetModel; el: HTMLElement }): Promise<() => void> {
   performance.mark?.("lazyviz:render");
   const app = mount(el, model);
+  const stopTheme = followHostTheme(() => el.querySelector<HTMLElement>(":scope > .lazyviz"));
   await app.ready;
   performance.mark?.("lazyviz:painted");
-  return () => app.destroy();
+  return () => (stopTheme(), app.destroy());
 }
 
 export default { initialize, render };

@@ -11,7 +11,8 @@ import { gradLog, lossText, undrawn } from "./rows";
 import { type InitHistogram, type InitsRecord, type ParamEntry, qualname, type TraitModel } from "./model";
 import { drawHistogram, statsLines } from "./panels";
 import { shapeText, sharedRange } from "./stats";
-import { colorOf, onThemeChange, readTheme } from "./theme";
+import { followHostTheme } from "../theme";
+import { colorOf, readTheme } from "./theme";
 
 function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -182,7 +183,7 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
       if (readTheme(root).font !== drawnColor) drawAll();
     });
   };
-  const stopTheme = onThemeChange(themeChanged);
+  const stopTheme = followHostTheme(() => root, themeChanged);
 
   function select(name: string): void {
     model.set("selected", name);

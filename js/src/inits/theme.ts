@@ -1,7 +1,8 @@
-// Colours that follow the notebook's light/dark theme: read from the CSS the
-// widget is drawn in (JupyterLab's variables, or the offline page's), since
-// plotly needs concrete colours. Axes, ticks, legends and annotations all
-// take the page's foreground colour; the widget redraws when the theme changes.
+// Colours that follow the notebook's light/dark theme, for plotly, which needs
+// concrete colours: read from the widget root's computed style, whose --lv-*
+// palette ../theme.ts derives from the host (what it paints, then its
+// variables). Axes, ticks, legends and annotations all take the root's text
+// colour; the widget redraws its charts when that palette changes.
 
 export interface Theme {
   font: string;
@@ -65,24 +66,6 @@ export function axisStyle(theme: Theme): Record<string, unknown> {
     showline: true,
     showticklabels: true,
     exponentformat: "power",
-  };
-}
-
-/**
- * Call `redraw` when the page's theme changes: JupyterLab's theme attributes
- * on <body>, or the reader's light/dark preference. Returns the unsubscriber.
- */
-export function onThemeChange(redraw: () => void): () => void {
-  const observer = new MutationObserver(redraw);
-  observer.observe(document.body, {
-    attributes: true,
-    attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class", "style"],
-  });
-  const query = window.matchMedia?.("(prefers-color-scheme: dark)");
-  query?.addEventListener?.("change", redraw);
-  return () => {
-    observer.disconnect();
-    query?.removeEventListener?.("change", redraw);
   };
 }
 
