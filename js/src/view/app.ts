@@ -19,7 +19,9 @@ import { Controls } from "./controls";
 import { Details } from "./details";
 import { html } from "./dom";
 import { Flow } from "./flow";
-import { graphAction, keyAction } from "./gestures";
+import { graphAction } from "./gestures";
+import { takeSeat } from "./clock";
+import { foldStateOf, nameFigure, nodeLabel, NodeNav, widgetKeys } from "./keys";
 import { GraphView } from "./graph";
 import { prepareWhenIdle } from "./idle";
 import { Header } from "./header";
@@ -38,7 +40,8 @@ export interface Mounted {
 }
 
 export function mount(el: HTMLElement, model: WidgetModel): Mounted {
-  const root = html("div", { class: "lazyviz", tabindex: 0, "data-step": 0, "data-steps": 0, role: "figure" }, el);
+  // JupyterLab leaves keys under `data-lm-suppress-shortcuts` to the widget (keys.ts).
+  const root = html("div", { class: "lazyviz", tabindex: 0, "data-step": 0, "data-steps": 0, role: "figure", "data-lm-suppress-shortcuts": "true" }, el);
   const header = new Header(root, (i) => {
     model.set("run", i);
     model.save_changes();
@@ -77,7 +80,11 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   let graph: GraphView | null = null;
   let flow: Flow | null = null;
   let token = 0;
-  const player = new Player(num(model.get("speed"), 1), () => advance());
+  // Views of one model share its clock (clock.ts): only the leader's timer writes `step`.
+  const seat = takeSeat(model, () => player.resume());
+  const player = new Player(num(model.get("speed"), 1), () => advance(), () => seat.leads());
+  const foldState = (id: string): boolean | null => (shown ? foldStateOf(shown.s, shown.collapsed, graph?.element(id) ?? null, id) : null);
+  const nav = new NodeNav((id) => graph && camera.bring(graph.rectOf(id)), (id) => (shown ? nodeLabel(shown.s, shown.cursor, id, foldState(id)) : id));
   let selected = str(model.get("selected"));
   let destroyed = false;
   let resolveReady: () => void = () => {};
@@ -105,6 +112,8 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     prepareWhenIdle(tl, () => destroyed || shown?.tl !== tl);
     root.dataset.steps = String(tl.steps);
     root.classList.toggle("lv-animated", tl.animated);
+    const top = shown.s.nodes.find((n) => n.kind === "module" && n.path === "");
+    nameFigure(root, viewport.svg, `Layer graph of ${top ? top.type : "a model"}, ${tl.steps} steps`);
     void relayout(null);
   }
 
@@ -144,6 +153,8 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   function draw(out: Layout): void {
     if (!shown) return;
     flow?.clear();
+    // The old drawing's elements go: a node that had focus gets it back in the new one.
+    if (graph?.content.contains(el.ownerDocument.activeElement)) nav.keepFocus();
     graph?.content.remove();
     graph = new GraphView(out, shown.s, shown.tl.animated);
     flow = new Flow(graph.content);
@@ -151,6 +162,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     const k = clampStep(num(model.get("step"), 0));
     shown.cursor.seek(k);
     graph.applyAll(shown.cursor);
+    nav.attach(graph, shown.s);
     camera.cull();
     refresh(false);
     if (num(model.get("step"), 0) !== k) writeStep(k);
@@ -200,6 +212,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     const ev = tl.event(k);
     graph.setActive(ev && (ev.kind !== "exit" || !isContainer(shown.s, ev.node)) ? tl.active(k) : null);
     graph.setSelected(selected || null);
+    nav.relabel();
     if (detailsToo || !details.el.hasChildNodes()) showDetails();
   }
 
@@ -301,16 +314,17 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
   };
   viewport.svg.addEventListener("click", onClick);
 
-  const onKey = (e: KeyboardEvent): void => {
-    const a = keyAction(e);
-    if (!a || (!shown && a !== "search")) return;
-    if (a === "search") search.focus();
-    else if (a === "play") setPlaying(!player.playing);
-    else if (a === "forward" || a === "back") controlsStep(a === "forward" ? 1 : -1);
-    else controlsSeek(a === "start" ? 0 : Number.MAX_SAFE_INTEGER);
-    e.preventDefault();
-    e.stopPropagation();
-  };
+  const onKey = widgetKeys(nav, {
+    ready: () => shown !== null,
+    search: () => search.focus(),
+    play: () => setPlaying(!player.playing),
+    step: (d) => controlsStep(d),
+    seek: (k) => controlsSeek(k),
+    open: (id) => select(id),
+    leave: () => root.focus(),
+    foldState: (id) => foldState(id),
+    toggle,
+  });
   const controlsStep = (d: number): void => {
     setPlaying(false);
     const k = shown?.cursor.step ?? 0;
@@ -377,6 +391,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     destroy() {
       destroyed = true;
       player.stop();
+      seat.release();
       flow?.clear();
       camera.destroy();
       viewport.svg.removeEventListener("click", onClick);

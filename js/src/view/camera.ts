@@ -126,6 +126,12 @@ export class Camera {
     this.viewport.reveal(r, true);
   }
 
+  /** Brings a box into view at once, its element made (keyboard focus is about to land on it). */
+  bring(r: Rect | null): void {
+    if (r) this.viewport.reveal(r, false);
+    this.cull();
+  }
+
   /** Culls off-screen nodes and moves the map's rectangle, once per frame at most. */
   private schedule(): void {
     if (this.frame) return;

@@ -89,6 +89,9 @@ export class Controls {
     this.play.setAttribute("aria-label", this.play.title);
     this.play.classList.toggle("lv-on", playing);
     this.showSpeed(speed);
+    // Polite, but silent while playing: 4+ captions a second would drown a screen reader.
+    // Pausing or stepping makes it speak the step it is at.
+    this.caption.setAttribute("aria-live", playing ? "off" : "polite");
     if (this.caption.textContent !== caption) this.caption.textContent = caption;
     const idle = steps === 0;
     for (const b of this.buttons) b.disabled = idle;

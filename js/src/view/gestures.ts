@@ -25,10 +25,11 @@ export function graphAction(target: Element | null): GraphAction {
 
 export type KeyAction = "search" | "play" | "forward" | "back" | "start" | "end" | null;
 
-/** The widget's keys (when focus is on it, not in a text field or menu). */
+/** The widget's keys (when focus is on it or a control, not in a text field or menu; keys.ts leaves the slider its arrows). */
 export function keyAction(e: KeyboardEvent): KeyAction {
   const t = e.target as HTMLElement | null;
-  if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return null;
+  const text = t?.tagName === "INPUT" && (t as HTMLInputElement).type !== "range";
+  if (t && (text || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return null;
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   switch (e.key) {
     case "/":

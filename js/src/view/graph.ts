@@ -361,6 +361,16 @@ export class GraphView {
     if (drawn) this.els.get(drawn)?.classList.add("lv-selected");
   }
 
+  /** A trace node's element (keyboard focus lands on drawn ones). */
+  element(id: string): SVGGElement | null {
+    return this.els.get(id) ?? null;
+  }
+
+  /** The nodes drawn as boxes (not folded away). */
+  drawnIds(): string[] {
+    return [...this.placed.keys()];
+  }
+
   /** Where a node is drawn (its stand-in's box), for following the batch. */
   rectOf(id: string): PlacedNode | null {
     const drawn = this.standIn(id);

@@ -1,6 +1,8 @@
 // Playback: the timer that advances the animation at `speed` times the base
 // rate. The app decides what a step is (view/app.ts: skipping events inside
-// folded boxes, syncing the traits); this only keeps time.
+// folded boxes, syncing the traits); this only keeps time. A view that does
+// not lead its model's clock (clock.ts) is "playing" without a timer: it
+// follows the leader's `step` writes, and starts ticking if it takes over.
 
 /** Events per second at speed 1 (docs/widget-state.md). */
 export const BASE_RATE = 4;
@@ -16,7 +18,11 @@ export class Player {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `advance()` moves one step and says whether to go on (false at the end). */
-  constructor(speed: number, private readonly advance: () => boolean) {
+  constructor(
+    speed: number,
+    private readonly advance: () => boolean,
+    private readonly leads: () => boolean = () => true,
+  ) {
     this.speed = speed;
   }
 
@@ -28,7 +34,12 @@ export class Player {
   start(): void {
     clearTimeout(this.timer);
     this.playing = true;
-    this.timer = setTimeout(this.tick, this.interval() * 0.5);
+    if (this.leads()) this.timer = setTimeout(this.tick, this.interval() * 0.5);
+  }
+
+  /** This view just took over the clock: keep playing from here if playback is on. */
+  resume(): void {
+    if (this.playing && this.timer === undefined) this.timer = setTimeout(this.tick, this.interval());
   }
 
   stop(): void {
@@ -38,7 +49,8 @@ export class Player {
   }
 
   private readonly tick = (): void => {
-    if (!this.playing) return;
+    this.timer = undefined;
+    if (!this.playing || !this.leads()) return;
     if (this.advance() && this.playing) this.timer = setTimeout(this.tick, this.interval());
   };
 }

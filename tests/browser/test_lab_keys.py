@@ -1,0 +1,59 @@
+"""Keyboard-only in a real JupyterLab: the widget's keys stay with the widget.
+
+With focus on the widget, the arrows move the animation and the notebook's
+command-mode shortcuts (ArrowUp/ArrowDown select another cell) do not fire:
+the root carries ``data-lm-suppress-shortcuts``. Same server recipe as
+test_lab_widget.py (its fixture, a server of this module's own).
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+from test_lab_widget import _run_cell, lab  # noqa: F401  (lab: the server fixture)
+
+pytestmark = pytest.mark.lab
+
+ACTIVE_CELL = (
+    "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')]"
+    ".findIndex(c => c.classList.contains('jp-mod-active'))"
+)
+
+
+def test_lab_arrows_step_the_focused_widget_not_the_notebook(lab: str, chromium: Browser) -> None:  # noqa: F811
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{lab}/lab/tree/widget.ipynb")
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+        _run_cell(page, 0)
+        page.wait_for_selector(
+            ".jp-OutputArea .lazyviz[data-steps]", state="attached", timeout=90_000
+        )
+        root = page.locator(".jp-OutputArea .lazyviz").first
+        page.keyboard.press("Escape")  # command mode: where the notebook's arrow shortcuts live
+        root.locator(".lv-counter").click()  # a click on the widget, not on a control
+        root.focus()
+        before = page.evaluate(ACTIVE_CELL)
+        assert page.evaluate("() => document.activeElement.classList.contains('lazyviz')")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "() => document.querySelector('.jp-OutputArea .lazyviz').dataset.step !== '0'"
+        )
+        page.keyboard.press("End")
+        assert root.get_attribute("data-step") == root.get_attribute("data-steps")
+        page.keyboard.press("Home")
+        assert root.get_attribute("data-step") == "0"
+        for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowDown", "j", "k"):
+            page.keyboard.press(key)
+        assert page.evaluate(ACTIVE_CELL) == before, "the notebook took the widget's keys"
+        assert page.evaluate("() => document.activeElement.classList.contains('lazyviz')")
+        # Space plays, from the keyboard alone.
+        page.keyboard.press("Space")
+        page.wait_for_function(
+            "() => { const r = document.querySelector('.jp-OutputArea .lazyviz');"
+            " return r.dataset.playing === 'true' || r.dataset.step === r.dataset.steps; }",
+            timeout=10_000,
+        )
+    finally:
+        context.close()
