@@ -44,6 +44,7 @@ from functools import partial
 from pathlib import Path
 
 import torch
+from bench_widget import FRAME_TIMES  # the same frame clock as bench_widget
 from playwright.sync_api import Browser, sync_playwright
 from torch import nn
 
@@ -70,25 +71,6 @@ FIRST_PAINT = """
     }
   };
   check();
-})
-"""
-
-FRAME_TIMES = """
-([seconds, speed]) => new Promise((resolve) => {
-  const model = window.lazyvizModel;
-  const stamps = [];
-  model.set('speed', speed);
-  model.set('playing', true);
-  const tick = (t) => {
-    stamps.push(t);
-    if (t - stamps[0] < seconds * 1000) requestAnimationFrame(tick);
-    else {
-      const step = document.querySelector('.lazyviz').dataset.step;
-      model.set('playing', false);
-      resolve({ stamps, step: Number(step) });
-    }
-  };
-  requestAnimationFrame(tick);
 })
 """
 

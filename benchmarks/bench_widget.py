@@ -63,7 +63,7 @@ FRAME_TIMES = """
     else {
       const step = document.querySelector('.lazyviz').dataset.step;
       model.set('playing', false);
-      resolve({ stamps, step });
+      resolve({ stamps, step: Number(step) });
     }
   };
   requestAnimationFrame(tick);

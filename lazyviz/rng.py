@@ -84,9 +84,6 @@ class PrivateRandom(TorchDispatchMode):
         self.active = False
         return True
 
-    def resume(self) -> None:
-        self.activate()
-
     def _generator(self, device: torch.device) -> torch.Generator:
         gen = self.generators.get(device)
         if gen is None:

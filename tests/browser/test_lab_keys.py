@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser
-from test_lab_widget import _run_cell, lab  # noqa: F401  (lab: the server fixture)
+from test_lab_widget import _open_and_run_first_cell, lab  # noqa: F401  (lab: the server fixture)
 
 pytestmark = pytest.mark.lab
 
@@ -24,9 +24,7 @@ def test_lab_arrows_step_the_focused_widget_not_the_notebook(lab: str, chromium:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        page.goto(f"{lab}/lab/tree/widget.ipynb")
-        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
-        _run_cell(page, 0)
+        _open_and_run_first_cell(page, lab)
         page.wait_for_selector(
             ".jp-OutputArea .lazyviz[data-steps]", state="attached", timeout=90_000
         )

@@ -130,14 +130,19 @@ def _run_cell(page: Page, index: int) -> None:
     page.keyboard.press("Shift+Enter")
 
 
+def _open_and_run_first_cell(page: Page, lab: str) -> None:
+    """Open the test notebook, wait for its kernel (a cell run earlier silently does not
+    run), then run the cell that displays the widget."""
+    page.goto(f"{lab}/lab/tree/widget.ipynb")
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+    _run_cell(page, 0)
+
+
 def test_lab_displays_plays_and_syncs_the_widget(lab: str, chromium: Browser) -> None:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        page.goto(f"{lab}/lab/tree/widget.ipynb")
-        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
-
-        _run_cell(page, 0)
+        _open_and_run_first_cell(page, lab)
         root = page.locator(".jp-OutputArea .lazyviz").first
         root.wait_for(state="attached", timeout=90_000)
         page.wait_for_selector(
@@ -184,9 +189,7 @@ def test_lab_dark_theme_reaches_the_widget(lab: str, chromium: Browser) -> None:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        page.goto(f"{lab}/lab/tree/widget.ipynb")
-        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
-        _run_cell(page, 0)
+        _open_and_run_first_cell(page, lab)
         page.wait_for_selector(
             '.jp-OutputArea .lazyviz[data-lv-theme="light"]', state="attached", timeout=90_000
         )
