@@ -1,7 +1,7 @@
 """End to end in JupyterLab: a cell displays the widget, Python plays it, the position syncs back.
 
-Starts ``jupyter lab`` on 127.0.0.1 (a free port, temporary config and
-workspace dirs, no token), opens a notebook in the session's Chromium, runs
+Starts ``jupyter lab`` on 127.0.0.1 (servers.py: a free port, temporary config
+and workspace dirs, no token), opens a notebook in the session's Chromium, runs
 its cells and saves a screenshot to ``out/lab-widget.png``. Measured here: a
 cell run before the status bar says ``Python 3 (ipykernel) | Idle`` silently
 does nothing, so the test waits for it.
@@ -9,19 +9,13 @@ does nothing, so the test waits for it.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from servers import jupyter_server, write_notebook
 
 pytestmark = pytest.mark.lab
 
@@ -37,91 +31,12 @@ CELLS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _notebook(path: Path) -> None:
-    cells = [
-        {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
-        for src in CELLS
-    ]
-    nb = {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)"},
-            "language_info": {"name": "python"},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(nb), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A JupyterLab server on loopback serving a directory with ``widget.ipynb``; its URL."""
-    root = tmp_path_factory.mktemp("lab")
-    _notebook(root / "widget.ipynb")
-    port = _free_port()
-    settings = tmp_path_factory.mktemp("lab-settings")
-    extension = settings / "@jupyterlab" / "apputils-extension"
-    notification = extension / "notification.jupyterlab-settings"
-    notification.parent.mkdir(parents=True)
-    # No "get notified about Jupyter news?" toast over the screenshot, no news fetch.
-    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("jupyter-config")),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("lab-workspaces")),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("jupyter-runtime")),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-    }
-    log = (root / "lab.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            "--port-retries=0",
-            "--allow-root",
-            "--IdentityProvider.token=",
-            "--ServerApp.password=",
-            "--ServerApp.disable_check_xsrf=True",
-            f"--ServerApp.root_dir={root}",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=root,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):  # polls, not a timing assertion: up to a minute to start
-            if server.poll() is not None:
-                pytest.fail(f"jupyter lab exited: {(root / 'lab.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("jupyter lab did not answer /api/status")
+    with jupyter_server("lab", tmp_path_factory) as (root, url):
+        write_notebook(root / "widget.ipynb", CELLS)
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def _run_cell(page: Page, index: int) -> None:

@@ -1,0 +1,186 @@
+"""End to end in Notebook 7: display, play from Python, sync back, keys, dark theme.
+
+Starts ``jupyter notebook`` (Notebook 7, built on JupyterLab components) on
+127.0.0.1 through servers.py and opens ``/notebooks/widget.ipynb`` (the cells
+of test_lab_widget.py) in the session's Chromium.
+
+Measured here (notebook 7.6.5): Notebook 7 has no status bar; the kernel's
+state is the circle right of the kernel name in the notebook toolbar,
+``.jp-Notebook-ExecutionIndicator`` whose ``data-status`` (and tooltip
+"Kernel status: Idle") goes ``idle`` ~2.5 s after the page opens while the
+kernel name button (``.jp-Toolbar-kernelName``) still says "No Kernel",
+then ``initializing``, ``connecting``, ``unknown`` and ``idle`` again ~1 s
+later, with "Python 3 (ipykernel)". Shift+Enter pressed at the first idle
+advances the selection and silently runs nothing (as in Lab before the
+status bar says Idle), so the tests wait for idle *and* the kernel's name.
+The page also logs an uncaught "Cannot read properties of undefined (reading
+'schema')" and "[yjs#509] Not same Y.Doc" warnings while it loads, before
+any cell runs: Notebook 7's own, so page errors are not asserted on here.
+
+Cells and outputs are Lab's (``.jp-NotebookPanel .jp-Cell``,
+``.jp-OutputArea``); command mode's ArrowUp/ArrowDown and j/k move the active
+cell (``.jp-mod-active``). The menus are Lumino's: Settings > Theme >
+JupyterLab Dark switches the page live (``body[data-jp-theme-light=false]``)
+and the choice is saved in the server's settings dir, so the dark test runs
+last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+from servers import jupyter_server, write_notebook
+from test_lab_widget import CELLS, _contrast, _lum, _rgb, _run_cell
+
+pytestmark = pytest.mark.lab
+
+REPO = Path(__file__).resolve().parents[2]
+ROOT = ".jp-OutputArea .lazyviz"
+# The indicator says idle once before the session has a kernel (next to "No Kernel"),
+# then initializing, connecting, unknown and idle again: wait for that second idle.
+KERNEL_IDLE = """() => {
+  const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const name = document.querySelector('.jp-Toolbar-kernelName');
+  return status?.dataset.status === 'idle'
+    && name?.textContent.trim() === 'Python 3 (ipykernel)';
+}"""
+ACTIVE_CELL = (
+    "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')]"
+    ".findIndex(c => c.classList.contains('jp-mod-active'))"
+)
+
+
+@pytest.fixture(scope="module")
+def nb7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Notebook 7 server on loopback serving a directory with ``widget.ipynb``; its URL."""
+    with jupyter_server("notebook", tmp_path_factory) as (root, url):
+        write_notebook(root / "widget.ipynb", CELLS)
+        yield url
+
+
+def _open_and_run_first_cell(page: Page, nb7: str) -> None:
+    """Open the notebook, wait for the kernel indicator to say idle, run the widget's cell."""
+    page.goto(f"{nb7}/notebooks/widget.ipynb")
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+    _run_cell(page, 0)
+    page.wait_for_selector(f"{ROOT}[data-steps]", state="attached", timeout=90_000)
+
+
+def _shoot(page: Page, name: str) -> None:
+    """A screenshot in out/ once the widget's transitions (fills fading in) have finished."""
+    page.wait_for_function(
+        "s => document.querySelector(s).getAnimations({ subtree: true }).length === 0",
+        arg=ROOT,
+        timeout=30_000,
+    )
+    out = REPO / "out"
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / name))
+
+
+def test_nb7_displays_plays_and_syncs_the_widget(nb7: str, chromium: Browser) -> None:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        _open_and_run_first_cell(page, nb7)
+        root = page.locator(ROOT).first
+        assert root.get_attribute("data-step") == "0"
+        steps = root.get_attribute("data-steps")
+        assert steps is not None and int(steps) > 0
+        lazy = root.locator('[data-path="0"]').first
+        assert lazy.get_attribute("data-state") == "unresolved"
+
+        _run_cell(page, 1)  # w.speed = 8.0; w.playing = True
+        page.wait_for_function(
+            f"() => {{ const r = document.querySelector('{ROOT}');"
+            " return r.dataset.step === r.dataset.steps; }",
+            timeout=60_000,
+        )
+        assert lazy.get_attribute("data-state") == "resolved"
+        _shoot(page, "nb7-widget.png")
+
+        _run_cell(page, 2)
+        # The front end wrote step and playing back to the kernel; the user's net stayed lazy.
+        page.get_by_text(f"position {steps} {steps} False UninitializedParameter").wait_for(
+            timeout=60_000
+        )
+
+        _run_cell(page, 3)  # w.feed(torch.rand(2, 30)): the first layer turns red
+        page.wait_for_selector(
+            f'{ROOT} [data-path="0"][data-state="error"]', state="attached", timeout=60_000
+        )
+    finally:
+        context.close()
+
+
+def test_nb7_arrows_step_the_focused_widget_not_the_notebook(nb7: str, chromium: Browser) -> None:
+    """Keyboard only: with the widget focused, arrows step it and Notebook 7's command
+    mode (ArrowUp/ArrowDown, j/k select another cell) does not see them; Space plays."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        _open_and_run_first_cell(page, nb7)
+        root = page.locator(ROOT).first
+        page.keyboard.press("Escape")  # command mode: where the notebook's arrow shortcuts live
+        root.locator(".lv-counter").click()  # a click on the widget, not on a control
+        root.focus()
+        assert page.evaluate("() => document.activeElement.classList.contains('lazyviz')")
+        before = page.evaluate(ACTIVE_CELL)
+        assert before >= 0
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => document.querySelector('{ROOT}').dataset.step !== '0'")
+        page.keyboard.press("End")
+        assert root.get_attribute("data-step") == root.get_attribute("data-steps")
+        page.keyboard.press("Home")
+        assert root.get_attribute("data-step") == "0"
+        for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowDown", "j", "k"):
+            page.keyboard.press(key)
+        assert page.evaluate(ACTIVE_CELL) == before, "the notebook took the widget's keys"
+        assert page.evaluate("() => document.activeElement.classList.contains('lazyviz')")
+        page.keyboard.press("Space")
+        page.wait_for_function(
+            f"() => {{ const r = document.querySelector('{ROOT}');"
+            " return r.dataset.playing === 'true' || r.dataset.step === r.dataset.steps; }",
+            timeout=10_000,
+        )
+        assert page.evaluate(ACTIVE_CELL) == before
+    finally:
+        context.close()
+
+
+def test_nb7_dark_theme_reaches_the_widget(nb7: str, chromium: Browser) -> None:
+    """Settings > Theme > JupyterLab Dark: the widget turns dark, its text stays readable.
+
+    Last in the module: the theme choice is saved in the server's settings.
+    """
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        _open_and_run_first_cell(page, nb7)
+        page.wait_for_selector(f'{ROOT}[data-lv-theme="light"]', state="attached", timeout=30_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()
+        page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
+        page.locator(".lm-Menu-itemLabel").get_by_text("JupyterLab Dark", exact=True).click()
+        page.wait_for_selector(
+            'body[data-jp-theme-light="false"]', state="attached", timeout=30_000
+        )
+        page.wait_for_function(
+            f"() => {{ const all = [...document.querySelectorAll('{ROOT}')];"
+            " return all.length > 0 && all.every(r => r.dataset.lvTheme === 'dark'); }",
+            timeout=10_000,
+        )
+        colours = page.evaluate(
+            f"() => {{ const r = document.querySelector('{ROOT}');"
+            " const cs = getComputedStyle(r);"
+            " return [cs.backgroundColor, cs.color, cs.getPropertyValue('--lv-fg-2').trim()]; }"
+        )
+        bg, fg, fg2 = (_rgb(c) for c in colours)
+        assert _lum(bg) < 0.1, colours
+        assert _contrast(fg, bg) >= 4.5, colours
+        assert _contrast(fg2, bg) >= 4.5, colours
+        _shoot(page, "nb7-dark.png")
+    finally:
+        context.close()
