@@ -54,6 +54,10 @@ class Node:
     calls: int = 0
     error: dict[str, str | None] | None = None
     label: str | None = None  # the keyword of a keyword input, for display
+    family: str | None = None  # "linear", "conv", "norm", ... (the framework adapter's word)
+    infers: dict[str, Any] | None = None  # {"name", "dim"}: what a lazy module reads off its input
+    # param name -> how the framework filled it when it materialized during the run, in words
+    default_init: dict[str, str] | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -74,6 +78,12 @@ class Node:
         }
         if self.label is not None:
             out["label"] = self.label
+        if self.family is not None:
+            out["family"] = self.family
+        if self.infers is not None:
+            out["infers"] = dict(self.infers)
+        if self.default_init:
+            out["default_init"] = dict(self.default_init)
         return out
 
 
@@ -104,6 +114,7 @@ class Trace:
     events: list[dict[str, Any]] = field(default_factory=list)
     _error: dict[str, str | None] | None = None
     compiled: bool = False  # the user's model was torch.compile'd; traced through its eager module
+    framework: str | None = None  # "PyTorch" or "Keras": whose sizes and messages these are
 
     @property
     def error(self) -> dict[str, str | None] | None:
@@ -119,7 +130,7 @@ class Trace:
         gc_was_on = gc.isenabled()
         gc.disable()  # tens of thousands of small dicts: a collection pass would dominate
         try:
-            return {
+            out: dict[str, Any] = {
                 "schema": SCHEMA,
                 "model": self.model,
                 "inputs": _plain_copy(self.inputs),
@@ -130,6 +141,9 @@ class Trace:
                 "error": self.error,
                 "compiled": self.compiled,
             }
+            if self.framework is not None:
+                out["framework"] = self.framework
+            return out
         finally:
             if gc_was_on:
                 gc.enable()
@@ -153,6 +167,7 @@ class Trace:
             events=copy.deepcopy(data.get("events", [])),
             _error=data.get("error"),
             compiled=bool(data.get("compiled", False)),
+            framework=data.get("framework"),
         )
 
     def __str__(self) -> str:

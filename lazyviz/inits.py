@@ -418,17 +418,11 @@ class Init:
 
 def default_law(module: nn.Module, name: str, shape: Sequence[int], parent: Any = None) -> Any:
     """What ``reset_parameters`` of this module type draws ``<name>`` from, or None if unknown."""
-    fan_in, _ = fans(shape)
     if isinstance(parent, nn.MultiheadAttention) and module is parent.out_proj and name == "bias":
         return _POINT_ZERO if parent.in_proj_bias is not None else None
     if isinstance(module, (nn.Linear, nn.modules.conv._ConvNd)):
-        weight = module.weight
-        if name == "weight" and fan_in is not None:
-            return _uniform(1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0)
-        if name == "bias" and not _is_uninitialized(weight):
-            w_in, _ = fans(list(weight.shape))
-            return _uniform(1.0 / math.sqrt(w_in) if w_in else 0.0)
-        return None
+        fan = _reset_fan(module, name, shape)
+        return None if fan is None else _uniform(1.0 / math.sqrt(fan) if fan else 0.0)
     if isinstance(module, nn.Bilinear) and name in ("weight", "bias"):
         return _uniform(1.0 / math.sqrt(module.weight.size(1)))
     if is_norm(module) and name in ("weight", "bias"):
@@ -451,6 +445,36 @@ def default_law(module: nn.Module, name: str, shape: Sequence[int], parent: Any 
 
 def _is_uninitialized(t: object) -> bool:
     return is_uninitialized(t)
+
+
+def _reset_fan(module: nn.Module, name: str, shape: Sequence[int]) -> int | None:
+    """The fan_in of a Linear or Conv layer's ``reset_parameters`` law for ``<name>``
+    (U(-1/sqrt(fan_in), 1/sqrt(fan_in)): Kaiming uniform with a = sqrt(5) for the
+    weight, the weight's fan_in for the bias), or None."""
+    if not isinstance(module, (nn.Linear, nn.modules.conv._ConvNd)):
+        return None
+    if name == "weight":
+        return fans(shape)[0]
+    if name == "bias" and not _is_uninitialized(module.weight):
+        return fans(list(module.weight.shape))[0] or 0
+    return None
+
+
+def default_words(module: nn.Module, name: str, shape: Sequence[int]) -> str:
+    """How PyTorch itself filled ``module.<name>`` when it got ``shape``, as a caption says it.
+
+    ``PyTorch default: U(-1/sqrt(20), 1/sqrt(20))`` for a Linear or Conv layer
+    (the law of :func:`default_law`), ``PyTorch default: zeros`` / ``ones`` for
+    a point mass there (a norm's bias and scale), else that the module's
+    ``reset_parameters`` did it.
+    """
+    fan = _reset_fan(module, name, shape)
+    if fan is not None:
+        return f"PyTorch default: U(-1/sqrt({fan}), 1/sqrt({fan}))"
+    law = default_law(module, name, shape)
+    if law is not None and law.kind == "point" and law.loc in (0.0, 1.0):
+        return "PyTorch default: ones" if law.loc == 1.0 else "PyTorch default: zeros"
+    return "by the module's reset_parameters()"
 
 
 def reset_defaults(model: nn.Module) -> None:

@@ -24,10 +24,12 @@ from lazyviz.copying import SharedWrite
 from lazyviz.doctor import hint, remember_sized, was_sized
 from lazyviz.flatten import iter_tensors
 from lazyviz.graph import Node, Param, Trace
+from lazyviz.inits import default_words
 from lazyviz.ops import OpInfo, op_info, written_tensors
 from lazyviz.rng import PrivateRandom, draws_nothing, draws_privately, runs_torch_code_only
 from lazyviz.shapes import is_uninitialized
 from lazyviz.structure import (
+    module_family,
     output_node,
     param_owners,
     qualified,
@@ -302,6 +304,7 @@ class Recorder:
             kind="module",
             parent=parent,
             lazy=True,
+            family=module_family(module),
         )
         self._next_op += 1
         self.trace.nodes[node.id] = node
@@ -431,6 +434,8 @@ class Recorder:
             node.params.append(entry)
         entry.shape = list(param.shape)
         entry.numel = int(param.numel())
+        words = default_words(module, name, entry.shape)  # what the caption says PyTorch did
+        node.default_init = {**(node.default_init or {}), name: words}
         node.lazy = True
         self.emit("materialize", node, param=name, shape=list(param.shape))
 

@@ -1,10 +1,17 @@
-"""The graph a model has before any batch: one node per module, shapes as far as known."""
+"""The graph a model has before any batch: one node per module, shapes as far as known.
+
+Each module node also carries what the front end says about it in PyTorch's
+terms (the front end knows no framework): its colour family and, for a lazy
+layer, which attribute it reads off its first input and from which dimension.
+"""
 
 from __future__ import annotations
 
 import itertools
+import re
+import weakref
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import torch
@@ -26,7 +33,7 @@ def build_structure(
     nodes first, so nodes list in data order. ``with_edges`` adds the edges
     known without running: the chains of ``nn.Sequential`` containers.
     """
-    result = Trace(model=type(model).__name__)
+    result = Trace(model=type(model).__name__, framework="PyTorch")
     for i, (where, tensor) in enumerate(inputs or []):
         result.inputs.append({"shape": list(tensor.shape), "dtype": dtype_name(tensor.dtype)})
         result.nodes[f"in{i}"] = input_node(i, where, tensor)
@@ -74,13 +81,85 @@ def module_nodes(model: nn.Module, result: Trace) -> None:
             type=type(module).__name__,
             kind="module",
             parent=None if module is model else path.rpartition(".")[0],
+            family=module_family(module),
         )
         for name, param in module._parameters.items():
             if param is None:  # e.g. Linear(bias=False): no such parameter
                 continue
             node.params.append(make_param(module, path, name, param, owners))
             node.lazy = node.lazy or is_uninitialized(param)
+        if node.lazy:
+            node.infers = infers(module)
         result.nodes[node.id] = node
+
+
+class Families:
+    """Colour families by class name: the first of ``rules`` (``(regex, family)``) that
+    matches the class's name, else its base classes' names below the one named ``stop``
+    (a ``class Head(nn.Linear)`` is linear). Remembered per class: a big model has few."""
+
+    def __init__(self, rules: Iterable[tuple[str, str]], stop: str) -> None:
+        self.rules = [(re.compile(pattern), family) for pattern, family in rules]
+        self.stop = stop
+        self._seen: weakref.WeakKeyDictionary[type, str | None] = weakref.WeakKeyDictionary()
+
+    def __call__(self, cls: type) -> str | None:
+        if cls not in self._seen:
+            self._seen[cls] = self._find(cls)
+        return self._seen[cls]
+
+    def _find(self, cls: type) -> str | None:
+        for klass in cls.__mro__:
+            if klass.__name__ == self.stop:
+                break
+            for pattern, family in self.rules:
+                if pattern.search(klass.__name__):
+                    return family
+        return None
+
+
+# In this order: torch.nn names its layers this way, and most user layers follow it
+# (`ConvBlock`); activations match in any case (`Softshrink`).
+_TORCH_FAMILIES = Families(
+    [
+        (r"Norm", "norm"),
+        (r"Conv", "conv"),
+        (r"Attention|Transformer", "attention"),
+        (r"Embedding", "embedding"),
+        (r"^(RNN|LSTM|GRU)|RNNCell|LSTMCell|GRUCell", "recurrent"),
+        (r"Linear|Bilinear", "linear"),
+        (r"Pool", "pool"),
+        (r"Dropout", "dropout"),
+        (
+            r"(?i:ReLU|GELU|SiLU|Sigmoid|Tanh|Softmax|Softmin|ELU|Mish|Hardswish|Hardtanh"
+            r"|Hardsigmoid|Softplus|Softsign|GLU|Threshold|Swish|Tanhshrink|shrink)",
+            "activation",
+        ),
+    ],
+    stop="Module",
+)
+
+
+def module_family(module: nn.Module) -> str | None:
+    """The record's ``family`` of a module (``"linear"``, ``"conv"``, ...), or None for others."""
+    return _TORCH_FAMILIES(type(module))
+
+
+def infers(module: nn.Module) -> dict[str, Any] | None:
+    """What a lazy module reads off its first input: ``{"name", "dim"}``, or None.
+
+    ``name`` is the attribute PyTorch sets (``in_features``), ``dim`` the
+    dimension of the first input tensor it is read from (negative: from the
+    end). A convolution's channels are the dimension before its spatial ones,
+    batched or not; a normalization's are dimension 1, as ``_LazyNormBase`` reads.
+    """
+    if isinstance(module, nn.Linear):
+        return {"name": "in_features", "dim": -1}
+    if isinstance(module, nn.modules.conv._ConvNd):
+        return {"name": "in_channels", "dim": -1 - len(module.kernel_size)}
+    if isinstance(module, nn.modules.batchnorm._NormBase):
+        return {"name": "num_features", "dim": 1}
+    return None
 
 
 def make_param(

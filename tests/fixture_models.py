@@ -157,3 +157,66 @@ def _rank(name: str) -> str:
 
 def all_lazy_inputs() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return torch.rand(2, 6, 7), torch.rand(2, 6, 5, 5), torch.rand(2, 6, 3, 4, 5)
+
+
+# ---------------------------------------------------------------- the front end's records
+# Models whose golden records the JS tests read (js/test/load.ts): the same files, checked
+# and rewritten by tests/test_golden.py like every other.
+
+
+class ResidualCat(nn.Module):
+    """A skip connection (`add`) and a concat (`cat`) around a nested container."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = nn.LazyLinear(8)
+        self.b = nn.Sequential(nn.LazyLinear(8), nn.ReLU())
+        self.c = nn.LazyLinear(3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.a(x)
+        h = h + self.b(h)
+        return self.c(torch.cat([h, x], dim=1))
+
+
+class Bottleneck(nn.Module):
+    def __init__(self, c: int) -> None:
+        super().__init__()
+        self.conv1 = nn.LazyConv2d(c, 3, padding=1)
+        self.bn1 = nn.LazyBatchNorm2d()
+        self.relu = nn.ReLU()
+        self.conv2 = nn.LazyConv2d(c, 3, padding=1)
+        self.bn2 = nn.LazyBatchNorm2d()
+        self.conv3 = nn.LazyConv2d(c, 1)
+        self.bn3 = nn.LazyBatchNorm2d()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.relu(self.bn1(self.conv1(x)))
+        h = self.relu(self.bn2(self.conv2(h)))
+        return self.relu(x + self.bn3(self.conv3(h)))
+
+
+def resnetish() -> nn.Module:
+    """A ResNet-50-shaped lazy net (3-4-6-3 bottlenecks): ~170 nodes, nested groups, skip adds."""
+    stem: list[nn.Module] = [nn.LazyConv2d(8, 3, padding=1), nn.LazyBatchNorm2d(), nn.ReLU()]
+    stages = [nn.Sequential(*[Bottleneck(8) for _ in range(n)]) for n in (3, 4, 6, 3)]
+    return nn.Sequential(*stem, *stages, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.LazyLinear(10))
+
+
+def mlp_stack(pairs: int = 50) -> nn.Module:
+    """``pairs`` times LazyLinear(64) -> ReLU: a long run of repeated layers."""
+    return nn.Sequential(*[m for _ in range(pairs) for m in (nn.LazyLinear(64), nn.ReLU())])
+
+
+def eager_mismatch() -> nn.Module:
+    """An eager Linear(20, 3) after a LazyLinear(4): the batch fails there."""
+    return nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.Linear(20, 3), nn.LazyLinear(2))
+
+
+def hostile() -> nn.Module:
+    """Module names that are markup: the page must show them as text."""
+    net = nn.Sequential()
+    net.add_module("<img src=x onerror=alert(1)>", nn.LazyLinear(4))
+    net.add_module("</script><script>alert(2)</script>", nn.ReLU())
+    net.add_module("&amp;<b>bold</b>", nn.LazyLinear(2))
+    return net

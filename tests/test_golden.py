@@ -4,6 +4,9 @@ A change in what the trace engine records shows up here as a diff of the
 JSON. After checking the diff is intended, rewrite the files with::
 
     python -m pytest tests/test_golden.py --regen-golden
+
+The JS tests read these same files (js/test/load.ts), so the front end is
+tested on what the trace engine really records, and a stale one fails here.
 """
 
 from __future__ import annotations
@@ -20,10 +23,15 @@ from fixture_models import (
     CustomLazy,
     DictIO,
     Residual,
+    ResidualCat,
     SharedTwice,
     TinyResNet,
     all_lazy_inputs,
+    eager_mismatch,
+    hostile,
     mlp,
+    mlp_stack,
+    resnetish,
 )
 from torch import nn
 
@@ -36,6 +44,22 @@ def failing_mlp() -> lazyviz.Trace:
     model = mlp()
     lazyviz.trace(model, torch.zeros(2, 20), inplace=True)
     return lazyviz.trace(model, torch.zeros(2, 30))
+
+
+def mlp_with_deferred_init() -> lazyviz.Trace:
+    model = mlp()
+    lazyviz.defer_init(model, "xavier_uniform")
+    return lazyviz.trace(model, torch.zeros(2, 20))
+
+
+def keras_mlp() -> lazyviz.Trace:
+    """The chapter's net in Keras 3: the front end draws it from the same record."""
+    keras = pytest.importorskip("keras")
+    layers = keras.layers
+    model = keras.Sequential(
+        [layers.Dense(256, activation="relu", name="dense"), layers.Dense(10, name="dense_1")]
+    )
+    return lazyviz.trace(model, torch.zeros(2, 20))
 
 
 CASES: dict[str, Callable[[], lazyviz.Trace]] = {
@@ -56,6 +80,14 @@ CASES: dict[str, Callable[[], lazyviz.Trace]] = {
         nn.Sequential(CustomLazy(7), nn.ReLU()), torch.zeros(2, 3)
     ),
     "all_lazy": lambda: lazyviz.trace(AllLazy(), *all_lazy_inputs()),
+    # read by the JS tests too
+    "mlp_init": mlp_with_deferred_init,
+    "residual_cat": lambda: lazyviz.trace(ResidualCat(), torch.zeros(2, 5)),
+    "eager_mismatch": lambda: lazyviz.trace(eager_mismatch(), torch.zeros(2, 7)),
+    "resnetish": lambda: lazyviz.trace(resnetish(), torch.zeros(1, 3, 8, 8)),
+    "mlp100": lambda: lazyviz.trace(mlp_stack(50), torch.zeros(2, 20)),
+    "hostile": lambda: lazyviz.trace(hostile(), torch.zeros(2, 3)),
+    "keras_mlp": keras_mlp,
 }
 
 

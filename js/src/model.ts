@@ -1,135 +1,34 @@
-// The one typed mirror of what Python sends: the trace schema `lazyviz.trace/1`
-// (SPEC §2) and the synced traits of `LazyViz` (docs/widget-state.md).
-// Nothing here computes; it only names the shapes of the data.
+// What Python sends: the trace schema `lazyviz.trace/1` (SPEC §2) and the
+// synced traits of `LazyViz` (docs/widget-state.md). The types themselves are
+// generated from lazyviz/schema.json (generated/schema.ts); this file names
+// them for the front end, says which part of anywidget's model it uses, and
+// fills in what an older record may omit.
 
-/** A tensor shape; `null` is a dimension not known yet. */
-export type Shape = Array<number | null>;
-
-export interface TensorInfo {
-  shape: Shape;
-  dtype: string;
-}
-
-export interface ParamRecord {
-  name: string;
-  /** What the module knew before the run; `null` when the parameter did not exist yet. */
-  shape_before: Shape | null;
-  /** The shape after the run; `null` while unresolved. */
-  shape: Shape | null;
-  numel: number | null;
-  /** Qualified name of the parameter this one is tied to, if any. */
-  shared_with: string | null;
-}
-
-export type NodeKind = "module" | "op" | "input" | "output";
-
-export interface NodeError {
-  type: string;
-  message: string;
-  /** One sentence naming the likely fix in code (the doctor, computed in Python), or null. */
-  hint?: string | null;
-}
-
-export interface TraceNode {
-  id: string;
-  path: string;
-  type: string;
-  kind: NodeKind;
-  /** Path of the enclosing container; `null` for the root module and for inputs/outputs. */
-  parent: string | null;
-  lazy: boolean;
-  params: ParamRecord[];
-  input_shapes: Shape[];
-  output_shapes: Shape[];
-  calls: number;
-  error: NodeError | null;
-}
-
-export interface TraceEdge {
-  src: string;
-  dst: string;
-}
-
-export interface EnterEvent {
-  seq?: number;
-  kind: "enter";
-  node: string;
-  shapes?: Shape[];
-}
-export interface ExitEvent {
-  seq?: number;
-  kind: "exit";
-  node: string;
-  shapes?: Shape[];
-}
-export interface MaterializeEvent {
-  seq?: number;
-  kind: "materialize";
-  node: string;
-  param: string;
-  shape: Shape;
-}
-export interface InitEvent {
-  seq?: number;
-  kind: "init";
-  node: string;
-  param: string;
-  init: string;
-  /** What a bias or norm scale really got under a weight init (`"zeros"`, `"ones"`). */
-  fill?: string;
-}
-export interface ErrorEvent {
-  seq?: number;
-  kind: "error";
-  node: string;
-  path?: string;
-  type: string;
-  message: string;
-  /** One sentence naming the likely fix in code (the doctor, computed in Python), or null. */
-  hint?: string | null;
-}
-
-export type TraceEvent = EnterEvent | ExitEvent | MaterializeEvent | InitEvent | ErrorEvent;
-
-export interface TraceError {
-  node: string;
-  path: string;
-  type: string;
-  message: string;
-  /** One sentence naming the likely fix in code (the doctor, computed in Python), or null. */
-  hint?: string | null;
-}
-
-export interface Trace {
-  schema: string;
-  model: string;
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
-  nodes: TraceNode[];
-  edges: TraceEdge[];
-  events: TraceEvent[];
-  error: TraceError | null;
-}
+export type {
+  EnterEvent,
+  ErrorEvent,
+  ExitEvent,
+  Inference,
+  InitEvent,
+  InitHistogram,
+  KnownShape,
+  MaterializeEvent,
+  NodeError,
+  NodeFamily,
+  NodeKind,
+  ParamRecord,
+  Shape,
+  TensorInfo,
+  Trace,
+  TraceEdge,
+  TraceError,
+  TraceEvent,
+  TraceNode,
+} from "./generated/schema";
+import type { LazyVizState, Trace } from "./generated/schema";
 
 /** The synced traits of `lazyviz.LazyViz` (docs/widget-state.md). */
-export interface Traits {
-  runs: Trace[];
-  run: number;
-  step: number;
-  playing: boolean;
-  speed: number;
-  selected: string;
-  histograms: Record<string, unknown>;
-  /** `forwards[i]`: forwards of the user's model that produced exactly `runs[i]` (watch); a missing count is 1. */
-  forwards: number[];
-  /** `{node_id: sentence}`: why that node has no histograms; shown instead of them. */
-  histogram_notes: Record<string, string>;
-  /** One sentence about what the widget cannot show (a compiled model), or `""`. */
-  note: string;
-  height: number;
-  /** Fold depth: containers nested deeper than this below the root start collapsed (0: only the root's children show); null: the automatic rule (layout/visible.ts). */
-  depth: number | null;
-}
+export type Traits = LazyVizState;
 
 export type TraitName = keyof Traits;
 
@@ -172,6 +71,7 @@ export function currentTrace(runs: Trace[] | undefined, run: number | undefined)
 /** Fills in fields an older or hand-written trace may omit, so later code never checks. */
 export function normalizeTrace(t: Partial<Trace>): Trace {
   return {
+    ...t, // the optional fields (`framework`, `compiled`) as they are
     schema: t.schema ?? "lazyviz.trace/1",
     model: t.model ?? "",
     inputs: t.inputs ?? [],

@@ -1,10 +1,13 @@
 // One plain-words caption per step, written for a learner (SPEC §5: what the
 // module saw, what it inferred, what was created and how it was initialized).
-// Pure string building; the view puts the result in a text node.
+// Pure string building; the view puts the result in a text node. What is
+// particular to a framework (which size a layer reads off its input, how it
+// fills a new parameter, the framework's name) comes from the record; a record
+// without it gets plainer words.
 
 import type { Shape, TraceEvent, TraceNode } from "./model";
 import { groupDigits, isKnown, shapeText, shapesText } from "./format";
-import { familyOf, isContainer, type Structure } from "./structure";
+import { isContainer, type Structure } from "./structure";
 import type { Counts, NodeFrame } from "./timeline";
 
 export interface CaptionContext {
@@ -16,13 +19,14 @@ export interface CaptionContext {
   last: boolean;
 }
 
-/** `0 · LazyLinear`, `add in layer1.0`, or just the type for the root module. */
+/** `0 · Dense`, `add in layer1.0`, `in1 · mask` (a keyword input), or just the type for the root module. */
 export function nodeLabel(n: TraceNode): string {
   if (n.kind === "op") {
     const slash = n.path.lastIndexOf("/");
     const where = slash > 0 ? n.path.slice(0, slash) : "";
     return where ? `${n.type} in ${where}` : n.type;
   }
+  if (n.kind === "input" && n.label) return `${n.path} · ${n.label}`;
   if (n.kind === "input" || n.kind === "output") return n.path;
   return n.path === "" ? n.type : `${n.path} · ${n.type}`;
 }
@@ -44,7 +48,7 @@ export function introCaption(s: Structure, counts: Counts, animated: boolean): s
     if (lazy.length === 0) return `All parameter shapes are known (${groupDigits(counts.known)} parameters): nothing here is lazy.`;
     return (
       `No batch has run yet: ${plural(lazy.length, "lazy module")} ` +
-      `${lazy.length === 1 ? "has" : "have"} sizes PyTorch cannot know yet (shown as ?). ` +
+      `${lazy.length === 1 ? "has" : "have"} sizes ${s.trace.framework ?? "the framework"} cannot know yet (shown as ?). ` +
       "They are filled in by the first forward pass; give a sample batch, LazyViz(model, X), to watch it happen."
     );
   }
@@ -55,36 +59,18 @@ export function introCaption(s: Structure, counts: Counts, animated: boolean): s
   );
 }
 
-/** What a lazy module infers from its input, in the attribute names PyTorch uses. */
-function inference(n: TraceNode, s: Structure, input: Shape | undefined): string | null {
-  if (!input || input.length === 0) return null;
-  const fam = familyOf(s, n);
-  const last = input[input.length - 1];
-  const chan = input.length > 1 ? input[1] : input[0];
-  if (fam === "linear") return `in_features = ${last}`;
-  if (fam === "conv") return `in_channels = ${chan}`;
-  if (fam === "norm") return /LayerNorm|RMSNorm/.test(n.type) ? null : `num_features = ${chan}`;
-  return null;
+/** What a lazy module infers from its input (`<name> = <size>`), as the record names it, or null. */
+function inference(n: TraceNode, input: Shape | undefined): string | null {
+  if (!input || !n.infers) return null;
+  const { name, dim } = n.infers;
+  const size = input[dim < 0 ? input.length + dim : dim];
+  return typeof size === "number" ? `${name} = ${size}` : null;
 }
 
-function fanIn(shape: Shape | null | undefined): number | null {
-  if (!isKnown(shape) || shape.length < 2) return null;
-  return shape.slice(1).reduce((a, b) => a * b, 1);
-}
-
-/** How PyTorch's own `reset_parameters` fills a freshly materialized parameter. */
-export function defaultInit(n: TraceNode, s: Structure, param: string, shape: Shape, frame: NodeFrame | undefined): string {
-  const fam = familyOf(s, n);
-  if (fam === "norm") return param === "bias" ? "PyTorch default: zeros" : "PyTorch default: ones";
-  if (fam === "linear" || fam === "conv") {
-    let fan = param === "bias" ? null : fanIn(shape);
-    if (param === "bias" && frame) {
-      const wi = n.params.findIndex((p) => p.name === "weight");
-      fan = wi >= 0 ? fanIn(frame.params[wi]) : null;
-    }
-    if (fan !== null) return `PyTorch default: U(-1/sqrt(${fan}), 1/sqrt(${fan}))`;
-  }
-  return "by the module's reset_parameters()";
+/** ` and was initialized (<the record's words>)`: how the framework filled a new parameter. */
+function defaultInit(n: TraceNode, param: string): string {
+  const words = n.default_init?.[param];
+  return words ? ` and was initialized (${words})` : " and was initialized";
 }
 
 export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): string {
@@ -108,7 +94,7 @@ export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): s
       }
       const unknown = n.params.filter((p) => !isKnown(p.shape_before));
       if (unknown.length > 0 && n.calls > 0 && frame && frame.params.some((p) => !isKnown(p))) {
-        const inf = inference(n, s, shapes[0]);
+        const inf = inference(n, shapes[0]);
         const what = unknown.map((p) => `${p.name} ${p.shape_before ? shapeText(p.shape_before) : "?"}`).join(", ");
         return inf
           ? `${label} saw input ${seen}: ${inf}, which fills the ? in its ${what}.`
@@ -129,10 +115,10 @@ export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): s
           break;
         }
       }
-      const how = initNext ? "" : ` and was initialized (${defaultInit(n, s, ev.param, ev.shape, frame)})`;
+      const how = initNext ? "" : defaultInit(n, ev.param);
       if (before == null) return `${label} created a new parameter ${ev.param} ${shapeText(ev.shape)} during its forward${how}.`;
       if (isKnown(before)) return `${label}: its ${ev.param} ${shapeText(ev.shape)} was allocated${how}.`;
-      const inf = inference(n, s, frame?.inShapes?.[0]);
+      const inf = inference(n, frame?.inShapes?.[0]);
       const lead = inf ? `${inf}, so its` : "its";
       return `${label}: ${lead} ${ev.param} ${shapeText(before)} became ${shapeText(ev.shape)}${how}.`;
     }

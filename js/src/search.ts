@@ -2,7 +2,7 @@
 // the reader typed. Pure (a Structure in, node ids out), tested without a page.
 //
 // Every word typed must occur (case-insensitively) in the node's path, its
-// type or its label (`layer3.2.conv1 · Conv2d`, `add in layer1.0`). The best
+// type or its label (`layer3.2.relu · ReLU`, `add in layer1.0`). The best
 // matches come first: the exact path, then a path ending in the words as a
 // whole segment (`conv1` finds `layer3.2.conv1` before `layer3.2.conv10`),
 // then a path starting with them, then any match in the path, then a match

@@ -1,22 +1,10 @@
 // The trace as a tree: who contains whom, how deep, which family a node
 // belongs to. Renderer-agnostic; layout, timeline and view all read it.
 
-import type { Trace, TraceNode } from "./model";
+import type { NodeFamily, Trace, TraceNode } from "./model";
 
-export type Family =
-  | "linear"
-  | "conv"
-  | "norm"
-  | "activation"
-  | "pool"
-  | "attention"
-  | "embedding"
-  | "recurrent"
-  | "dropout"
-  | "op"
-  | "container"
-  | "io"
-  | "other";
+/** A layer's family as the record names it, or what the tree says of the node. */
+export type Family = NodeFamily | "op" | "container" | "io" | "other";
 
 export interface Structure {
   trace: Trace;
@@ -75,7 +63,7 @@ export function buildStructure(trace: Trace): Structure {
   return { trace, nodes: trace.nodes, byId, parentOf, children, depth, top };
 }
 
-/** The nodes, deepest first (children before their containers), in trace order within a depth. Linear: no sort. */
+/** The nodes, deepest first (children before their containers), in trace order within a depth. One pass, no sort. */
 export function deepestFirst(s: Structure): TraceNode[] {
   const buckets: TraceNode[][] = [];
   for (const n of s.nodes) (buckets[s.depth.get(n.id) ?? 0] ??= []).push(n);
@@ -111,23 +99,14 @@ export function descendants(s: Structure, id: string): string[] {
   return out;
 }
 
-const FAMILY_RULES: Array<[RegExp, Family]> = [
-  [/Norm/, "norm"],
-  [/Conv/, "conv"],
-  [/Attention|Transformer/, "attention"],
-  [/Embedding/, "embedding"],
-  [/^(RNN|LSTM|GRU)|RNNCell|LSTMCell|GRUCell/, "recurrent"],
-  [/Linear|Bilinear/, "linear"],
-  [/Pool/, "pool"],
-  [/Dropout/, "dropout"],
-  [/ReLU|GELU|SiLU|Sigmoid|Tanh|Softmax|Softmin|ELU|Mish|Hardswish|Hardtanh|Hardsigmoid|Softplus|Softsign|GLU|Threshold|Swish|Tanhshrink|shrink/i, "activation"],
-];
-
-/** The colour family of a node (SPEC §5: linear, conv, norm, activation, op, ...). */
+/**
+ * The colour family of a node (SPEC §5: linear, conv, norm, activation, op, ...):
+ * a layer's comes from the record (the framework adapter decides it in Python);
+ * a record without one, or a layer of no known kind, is "other".
+ */
 export function familyOf(s: Structure, node: TraceNode): Family {
   if (node.kind === "input" || node.kind === "output") return "io";
   if (node.kind === "op") return "op";
   if (isContainer(s, node.id)) return "container";
-  for (const [re, fam] of FAMILY_RULES) if (re.test(node.type)) return fam;
-  return "other";
+  return node.family ?? "other";
 }

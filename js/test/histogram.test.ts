@@ -3,15 +3,16 @@ import { PLOT, fmtNumber, histogramGeometry, niceTicks, pointMass } from "../src
 import { statsText, type HistogramData } from "../src/view/histogram";
 
 /** What Python's `histogram()` sends for a constant tensor: one bin of ±0.001 around the value. */
-function constant(v: number, n: number, theory?: HistogramData["theory"]): HistogramData {
+function constant(v: number, n: number, theory: HistogramData["theory"] = null): HistogramData {
   const half = Math.max(Math.abs(v) * 1e-3, 1e-3);
-  return { edges: [v - half, v + half], counts: [n], mean: v, std: 0, theory };
+  return { edges: [v - half, v + half], counts: [n], mean: v, std: 0, expected_std: null, theory };
 }
 
 function uniform(lo: number, hi: number, bins: number, per: number): HistogramData {
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
   const xs = [lo, hi];
-  return { edges, counts: Array(bins).fill(per), mean: (lo + hi) / 2, std: 0.1, theory: { x: xs, pdf: [1 / (hi - lo), 1 / (hi - lo)] } };
+  const theory = { x: xs, pdf: [1 / (hi - lo), 1 / (hi - lo)] };
+  return { edges, counts: Array(bins).fill(per), mean: (lo + hi) / 2, std: 0.1, expected_std: null, theory };
 }
 
 describe("histogram geometry", () => {
@@ -37,7 +38,7 @@ describe("histogram geometry", () => {
     const g = histogramGeometry(constant(1, 16, { point: 1 }));
     expect(g.spike!.label).toBe("all = 1");
     expect(g.xTicks.map((t) => t.label)).toContain("1");
-    expect(pointMass({ edges: [-0.001, 0.001], counts: [10], mean: 1e-9, std: 0, theory: { point: 0 } })).toBe(0);
+    expect(pointMass({ edges: [-0.001, 0.001], counts: [10], mean: 1e-9, std: 0, expected_std: 0, theory: { point: 0 } })).toBe(0);
   });
 
   it("spikes on the data even without a theory, and not for spread data", () => {
@@ -75,7 +76,7 @@ describe("histogram geometry", () => {
 
   it("keeps null mean/std as n/a", () => {
     expect(statsText({ mean: null, std: null, expected_std: null })).toBe(" mean n/a std n/a (expected n/a)");
-    const g = histogramGeometry({ edges: [0, 1], counts: [0], mean: null, std: null });
+    const g = histogramGeometry({ edges: [0, 1], counts: [0], mean: null, std: null, expected_std: null, theory: null });
     expect(g.spike).toBeNull();
     expect(g.bars).toHaveLength(1);
   });

@@ -135,7 +135,7 @@ function checkLayout(l: Layout): void {
 }
 
 describe("labels on whole layouts", () => {
-  for (const name of ["mlp", "residual", "resnetish"]) {
+  for (const name of ["mlp", "residual_cat", "resnetish"]) {
     it(`${name}: quick layout and ELK's put no label on a line, a box or a label`, async () => {
       const s = buildStructure(fixture(name));
       const plan = planLayout(s, none, estimateMeasurer);

@@ -55,7 +55,7 @@ function checkNesting(s: Structure, l: Layout): void {
 
 describe("quick layered layout (first paint of a branching graph)", () => {
   it("is what a branching graph paints first, with ELK as a refinement to come", () => {
-    const s = buildStructure(fixture("residual"));
+    const s = buildStructure(fixture("residual_cat"));
     const plan = planLayout(s, none, estimateMeasurer);
     expect(plan.refinable).toBe(true);
     const l = plan.quick;
@@ -74,7 +74,7 @@ describe("quick layered layout (first paint of a branching graph)", () => {
   });
 
   it("routes skip connections round the boxes they pass, not through them", () => {
-    const s = buildStructure(fixture("residual"));
+    const s = buildStructure(fixture("residual_cat"));
     const l = planLayout(s, none, estimateMeasurer).quick;
     const leaves = l.nodes.filter((n) => n.box.kind !== "group");
     for (const e of l.edges) {

@@ -21,7 +21,7 @@ function find(n: ElkNode, id: string): ElkNode | undefined {
 }
 
 describe("trace -> ELK graph", () => {
-  const s = buildStructure(fixture("residual"));
+  const s = buildStructure(fixture("residual_cat"));
 
   it("nests containers as compound nodes", () => {
     const g = buildElkGraph(s, new Set(), estimateMeasurer).graph;
@@ -105,7 +105,7 @@ describe("collapsing by default", () => {
   });
 
   it("leaves small models open", () => {
-    expect(defaultCollapsed(buildStructure(fixture("residual"))).size).toBe(0);
+    expect(defaultCollapsed(buildStructure(fixture("residual_cat"))).size).toBe(0);
   });
 
   it("maps hidden nodes to the collapsed box that stands in for them", () => {
@@ -120,7 +120,7 @@ describe("chain fast path", () => {
   it("recognises plain and nested chains, and rejects branching graphs", () => {
     const mlp = buildStructure(fixture("mlp"));
     expect(chainOrder(buildElkGraph(mlp, new Set(), estimateMeasurer))?.order).toEqual(["in0", "n1", "n2", "n3", "out0"]);
-    const res = buildStructure(fixture("residual"));
+    const res = buildStructure(fixture("residual_cat"));
     expect(chainOrder(buildElkGraph(res, new Set(), estimateMeasurer))).toBeNull();
     const big = buildStructure(fixture("resnetish"));
     expect(chainOrder(buildElkGraph(big, defaultCollapsed(big), estimateMeasurer))).not.toBeNull();
@@ -146,7 +146,7 @@ describe("chain fast path", () => {
 
 describe("ELK layout", () => {
   it("lays out a residual graph top to bottom with groups around their children", async () => {
-    const s = buildStructure(fixture("residual"));
+    const s = buildStructure(fixture("residual_cat"));
     const l = await layoutGraph(s, new Set(), estimateMeasurer);
     const at = new Map(l.nodes.map((n) => [n.id, n]));
     expect(at.size).toBe(s.nodes.length);

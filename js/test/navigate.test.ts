@@ -160,7 +160,7 @@ describe("the node the view follows", () => {
   });
 
   it("is the failing node at an error", () => {
-    const e = fixture("error");
+    const e = fixture("eager_mismatch");
     const etl = new Timeline(buildStructure(e));
     expect(focusNode(etl, etl.steps)).toBe(e.error!.node);
   });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Trace } from "../src/model";
+import { nodeLabel } from "../src/narrate";
+import { buildStructure, familyOf } from "../src/structure";
 import { Timeline } from "../src/timeline";
 import { fixture } from "./load";
 
@@ -116,9 +119,9 @@ describe("structure-only trace", () => {
 });
 
 describe("error trace", () => {
-  const tl = new Timeline(fixture("error"));
+  const tl = new Timeline(fixture("eager_mismatch"));
   const err = tl.trace.error!;
-  it("marks the failing node red with PyTorch's message at the error step", () => {
+  it("marks the failing node red with the framework's message at the error step", () => {
     const f = tl.frameAt(tl.steps);
     expect(f.state(err.node)).toBe("error");
     expect(f.node(err.node)!.error).toBe(`RuntimeError: ${err.message}`);
@@ -140,21 +143,25 @@ describe("error trace", () => {
   });
 });
 
-describe("init events", () => {
+describe("init events (defer_init's real order: after both materializes)", () => {
   const tl = new Timeline(fixture("mlp_init"));
-  it("shows an init as its own step", () => {
+  it("shows an init as its own step, and leaves the default-init words out", () => {
     const k = tl.trace.events.findIndex((e) => e.kind === "init") + 1;
     expect(tl.caption(k)).toBe(
       "init 0.weight (256, 20) with xavier_uniform: the deferred initializer fills it the moment its shape is known.",
     );
-    expect(tl.caption(k - 1)).toBe("0 · LazyLinear: in_features = 20, so its weight (256, ?) became (256, 20).");
+    expect(tl.caption(k + 1)).toBe(
+      "init 0.bias (256) with xavier_uniform (as a bias, it gets zeros): the deferred initializer fills it the moment its shape is known.",
+    );
+    expect(tl.caption(k - 2)).toBe("0 · LazyLinear: in_features = 20, so its weight (256, ?) became (256, 20).");
+    expect(tl.caption(k - 1)).toBe("0 · LazyLinear: its bias (256) was allocated.");
     expect(tl.frameAt(k).node("n1")!.inits[0]).toBe("xavier_uniform");
     expect(tl.frameAt(k - 1).node("n1")!.inits[0]).toBeNull();
   });
 });
 
 describe("residual model", () => {
-  const tl = new Timeline(fixture("residual"));
+  const tl = new Timeline(fixture("residual_cat"));
   it("travels both inputs of the add and of the cat", () => {
     const add = tl.trace.nodes.find((n) => n.type === "add")!;
     const k = tl.trace.events.findIndex((e) => e.kind === "enter" && e.node === add.id) + 1;
@@ -203,19 +210,71 @@ describe("stops of step and play", async () => {
   });
 });
 
-describe("init events after both materializes (defer_init's real order)", () => {
-  it("leaves the default-init words out when an init follows later in the call", () => {
-    const t = fixture("mlp");
-    const ev = t.events;
-    const i = ev.findIndex((e) => e.kind === "exit" && e.node === "n1");
-    ev.splice(i, 0, { kind: "init", node: "n1", param: "weight", init: "xavier_uniform" }, { kind: "init", node: "n1", param: "bias", init: "xavier_uniform", fill: "zeros" });
-    const tl = new Timeline(t);
-    expect(tl.caption(3)).toBe("0 · LazyLinear: in_features = 20, so its weight (256, ?) became (256, 20).");
-    expect(tl.caption(i + 2)).toBe(
-      "init 0.bias (256) with xavier_uniform (as a bias, it gets zeros): the deferred initializer fills it the moment its shape is known.",
+describe("words from the record, not from a framework", () => {
+  it("narrates a Keras model in Keras' terms", () => {
+    const tl = new Timeline(fixture("keras_mlp"));
+    expect(tl.caption(0)).toMatch(/Nothing has run yet: 2 lazy modules/);
+    expect(tl.caption(2)).toBe("dense · Dense saw input (2, 20): input_dim = 20, which fills the ? in its kernel (?, 256).");
+    expect(tl.caption(3)).toBe(
+      "dense · Dense: input_dim = 20, so its kernel (?, 256) became (20, 256) and was initialized (Keras kernel_initializer: GlorotUniform).",
     );
+    expect(tl.caption(4)).toBe("dense · Dense: its bias (256) was allocated and was initialized (Keras bias_initializer: Zeros).");
+    const s = buildStructure(tl.trace);
+    expect(tl.trace.nodes.filter((n) => n.type === "Dense").map((n) => familyOf(s, n))).toEqual(["linear", "linear"]);
+  });
+
+  it("names the framework that cannot know the sizes yet", () => {
+    expect(new Timeline(fixture("mlp_structure")).caption(0)).toContain("sizes PyTorch cannot know yet");
+    const keras = fixture("keras_mlp");
+    keras.events = [];
+    expect(new Timeline(keras).caption(0)).toContain("sizes Keras cannot know yet");
+  });
+
+  it("gives a record saved before the words existed plainer ones, and no colours", () => {
+    const t = withoutMeaning(fixture("mlp"));
+    const tl = new Timeline(t);
+    expect(tl.caption(2)).toBe("0 · LazyLinear saw input (2, 20): its unknown sizes (weight (256, ?)) are read off this input.");
+    expect(tl.caption(3)).toBe("0 · LazyLinear: its weight (256, ?) became (256, 20) and was initialized.");
+    const s = buildStructure(t);
+    expect(t.nodes.map((n) => familyOf(s, n))).toEqual(["io", "container", "other", "other", "other", "io"]);
+    const structure = withoutMeaning(fixture("mlp_structure"));
+    expect(new Timeline(structure).caption(0)).toContain("sizes the framework cannot know yet");
+  });
+
+  it("reads the inferred size off the dimension the record names", () => {
+    const t = fixture("all_lazy");
+    const tl = new Timeline(t);
+    const captions = (path: string): string => {
+      const n = t.nodes.find((x) => x.path === path)!;
+      return tl.caption(t.events.findIndex((e) => e.kind === "enter" && e.node === n.id) + 1);
+    };
+    expect(captions("layers.conv2d")).toContain("(2, 6, 5, 5): in_channels = 6,");
+    expect(captions("layers.convt3d")).toContain("(2, 6, 3, 4, 5): in_channels = 6,");
+    expect(captions("layers.bn1d")).toContain("(2, 6, 7): num_features = 6,");
+    expect(captions("layers.linear")).toContain("(2, 42): in_features = 42,");
+  });
+
+  it("names a keyword input by its keyword", () => {
+    const t = fixture("dict_io");
+    expect(t.nodes.filter((n) => n.kind === "input").map(nodeLabel)).toEqual([
+      "in0 · args[0]['image']",
+      "in1 · args[0]['text'][0]",
+      "in2 · args[1]",
+      "in3 · extra",
+    ]);
   });
 });
+
+/** The record as an older lazyviz wrote it: none of the fields that carry the framework's words. */
+function withoutMeaning(t: Trace): Trace {
+  delete t.framework;
+  for (const n of t.nodes) {
+    delete n.family;
+    delete n.infers;
+    delete n.default_init;
+  }
+  return t;
+}
 
 describe("one parameter count", () => {
   it("the header at step 0 says what print(trace) says of the structure", () => {

@@ -20,7 +20,12 @@ import torch
 
 from lazyviz.flatten import iter_tensors
 from lazyviz.graph import Node, Param, Trace
-from lazyviz.keras.structure import KerasLayers, own_variables, static_edges
+from lazyviz.keras.structure import (
+    KerasLayers,
+    initializer_words,
+    own_variables,
+    static_edges,
+)
 from lazyviz.structure import output_node
 
 __all__ = ["KerasRecorder", "install", "uninstall"]
@@ -197,6 +202,9 @@ class KerasRecorder:
                 node.params.append(param)
             param.shape = shape
             param.numel = _numel(shape)
+            words = initializer_words(layer, v.name)
+            if words is not None:
+                node.default_init = {**(node.default_init or {}), v.name: words}
             node.lazy = True
             self.emit("materialize", node, param=v.name, shape=list(shape))
 

@@ -1,4 +1,9 @@
-"""The graph of a Keras model before any batch: one node per layer, shapes as far as known."""
+"""The graph of a Keras model before any batch: one node per layer, shapes as far as known.
+
+Each layer node also carries what the front end says about it in Keras' terms
+(the front end knows no framework): its colour family and, for an unbuilt
+layer, the size its ``build`` reads off the input and from which dimension.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,16 @@ from typing import Any
 import torch
 
 from lazyviz.graph import Node, Param, Trace
-from lazyviz.structure import dtype_name, input_node
+from lazyviz.structure import Families, dtype_name, input_node
 
-__all__ = ["KerasLayers", "build_keras_structure", "own_variables", "shape_before"]
+__all__ = [
+    "KerasLayers",
+    "build_keras_structure",
+    "initializer_words",
+    "layer_family",
+    "own_variables",
+    "shape_before",
+]
 
 
 def children(layer: Any) -> list[Any]:
@@ -66,7 +78,7 @@ def build_keras_structure(
 ) -> Trace:
     """A Trace with every layer (containers too) as a node and no events."""
     layers = layers or KerasLayers(model)
-    result = Trace(model=type(model).__name__)
+    result = Trace(model=type(model).__name__, framework="Keras")
     for i, (where, tensor) in enumerate(inputs or []):
         result.inputs.append({"shape": list(tensor.shape), "dtype": dtype_name(tensor.dtype)})
         result.nodes[f"in{i}"] = input_node(i, where, tensor)
@@ -77,11 +89,14 @@ def build_keras_structure(
             type=type(layer).__name__,
             kind="module",
             parent=layers.parents[id(layer)],
+            family=layer_family(layer),
         )
         node.params = layer_params(layer)
         node.lazy = not getattr(layer, "built", True) and any(
             p.shape_before is None or None in p.shape_before for p in node.params
         )
+        if node.lazy:
+            node.infers = infers(layer)
         result.nodes[node.id] = node
     if with_edges:
         result.edges.extend(static_edges(layers))
@@ -160,6 +175,57 @@ def shape_before(layer: Any) -> list[tuple[str, list[int | None] | None]]:
         if getattr(layer, "center", True):
             out.append(("beta", list(dims)))
     return out
+
+
+# In this order; below keras' Layer a subclass of Dense is linear too.
+_KERAS_FAMILIES = Families(
+    [
+        (r"Normalization", "norm"),
+        (r"LSTM|GRU|RNN|Bidirectional", "recurrent"),
+        (r"Conv", "conv"),
+        (r"Attention", "attention"),
+        (r"Embedding", "embedding"),
+        (r"Dense", "linear"),
+        (r"Pooling", "pool"),
+        (r"Dropout", "dropout"),
+        (r"^(Activation|ReLU|LeakyReLU|PReLU|ELU|Softmax)$", "activation"),
+    ],
+    stop="Layer",
+)
+
+
+def layer_family(layer: Any) -> str | None:
+    """The record's ``family`` of a Keras layer (``"linear"`` for Dense, ...), or None."""
+    return _KERAS_FAMILIES(type(layer))
+
+
+def infers(layer: Any) -> dict[str, Any] | None:
+    """What an unbuilt layer's ``build`` reads off its input: ``{"name", "dim"}``, or None.
+
+    In Keras' own words: ``input_dim`` for a Dense kernel's first dimension
+    (the input's last, as Dense's docs name it) and ``input_channel`` for a
+    convolution's (the channels axis of its ``data_format``, as its ``build``
+    names it).
+    """
+    bases = {k.__name__ for k in type(layer).__mro__}
+    if "Dense" in bases:
+        return {"name": "input_dim", "dim": -1}
+    if bases & {"BaseConv", "BaseConvTranspose", "BaseDepthwiseConv", "BaseSeparableConv"}:
+        first = getattr(layer, "data_format", None) == "channels_first"
+        return {"name": "input_channel", "dim": 1 if first else -1}
+    return None
+
+
+def initializer_words(layer: Any, name: str) -> str | None:
+    """How Keras filled the layer's variable ``name`` when ``build`` created it, in words.
+
+    ``Keras kernel_initializer: GlorotUniform``: the layer's own
+    ``<name>_initializer``, the default or the one it was given; None if it has none.
+    """
+    init = getattr(layer, f"{name}_initializer", None)
+    if init is None:
+        return None
+    return f"Keras {name}_initializer: {type(init).__name__}"
 
 
 def static_edges(layers: KerasLayers) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@
 import type { GradientRow, InitsRecord } from "./model";
 import { fmt, wantsLog } from "./stats";
 
-/** Tick label of a layer: its index and type ("3 · Linear"). */
+/** Tick label of a layer: its index and type ("3 · Dense"). */
 export function layerLabel(path: string, types: Record<string, string>): string {
   const type = types[path];
   const name = path === "" ? "(root)" : path;

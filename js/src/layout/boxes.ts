@@ -88,7 +88,8 @@ function foldTitle(s: Structure, n: TraceNode, run: string[]): Line {
 export function boxLines(s: Structure, n: TraceNode, kind: BoxKind, run?: string[]): Line[] {
   if (kind === "fold" && run) return [foldTitle(s, n, run), { font: "body", segments: [{ text: summary(s, n.id, true) }] }];
   if (kind === "io") {
-    return [{ font: "mono", segments: [{ text: `${n.path} ` }, ...shapeSegments(ioShape(n))] }];
+    const name = n.label ? `${n.path} · ${ellipsize(n.label, 28)}` : n.path; // a keyword input says its keyword
+    return [{ font: "mono", segments: [{ text: `${name} ` }, ...shapeSegments(ioShape(n))] }];
   }
   if (kind === "op") return [titleLine(n)];
   if (kind === "group") return [titleLine(n)];

@@ -220,7 +220,7 @@ export function mount(el: HTMLElement, model: WidgetModel): Mounted {
     if (!shown) return;
     const n = selected ? shown.s.byId.get(selected) : undefined;
     if (!n) {
-      details.showLegend(shown.tl.animated);
+      details.showLegend(shown.tl.animated, shown.s.trace.framework);
       return;
     }
     const hist = histogramPanel(model.get("histograms"), model.get("histogram_notes"), n);

@@ -4,6 +4,7 @@
 
 import type { TraceNode } from "../model";
 import { shapeSegments, shapesText } from "../format";
+import { nodeLabel } from "../narrate";
 import { descendants, isContainer, type Structure } from "../structure";
 import type { NodeFrame } from "../timeline";
 import { clear, html, setSegmentsHtml } from "./dom";
@@ -21,7 +22,8 @@ export class Details {
     this.el = html("div", { class: "lv-details" }, parent);
   }
 
-  showLegend(animated: boolean): void {
+  /** `framework`: the record's framework name, whose messages a failed node shows. */
+  showLegend(animated: boolean, framework?: string): void {
     clear(this.el);
     this.el.classList.add("lv-empty");
     html("div", { class: "lv-d-title" }, this.el, "How to read this");
@@ -29,7 +31,7 @@ export class Details {
       ["unresolved", "shape not known yet: ? in italics"],
       ["resolved", "shape known, coloured by family"],
       ["active", "the module the batch is in now"],
-      ["error", "failed: PyTorch's message"],
+      ["error", `failed: ${framework ?? "the framework"}'s message`],
     ];
     const ul = html("ul", { class: "lv-legend" }, this.el);
     for (const [k, text] of items) {
@@ -59,7 +61,7 @@ export class Details {
     const close = html("button", { type: "button", class: "lv-btn lv-close", title: "Close", "aria-label": "Close details" }, top, "×");
     close.addEventListener("click", () => this.h.close());
     const sub = html("div", { class: "lv-d-sub" }, this.el);
-    html("code", {}, sub, n.kind === "input" || n.kind === "output" ? n.path : n.path === "" ? "(root)" : n.path);
+    html("code", {}, sub, n.kind === "input" || n.kind === "output" ? nodeLabel(n) : n.path === "" ? "(root)" : n.path);
     if (f) html("span", { class: "lv-badge", "data-state": f.state }, sub, f.visit === "open" ? "running" : f.state);
 
     if (isContainer(s, n.id)) {

@@ -74,9 +74,14 @@ export function pointMass(h: HistogramData): number | null {
   const centre = (h.edges[i]! + h.edges[i + 1]!) / 2;
   const half = Math.abs(h.edges[i + 1]! - h.edges[i]!) / 2;
   // Python's bin is centred on the value; the theory's point is exact (0, not 1e-9) when it agrees.
-  const p = h.theory?.point;
+  const p = lawPoint(h);
   if (typeof p === "number" && Math.abs(p - centre) <= half) return p;
   return typeof h.mean === "number" && Number.isFinite(h.mean) ? h.mean : centre;
+}
+
+/** The value of a point-mass law (`{"point": v}`), if the theory is one. */
+function lawPoint(h: HistogramData): number | undefined {
+  return h.theory && "point" in h.theory ? h.theory.point : undefined;
 }
 
 function scaleX(lo: number, hi: number): (x: number) => number {
@@ -117,8 +122,9 @@ export function histogramGeometry(h: HistogramData): HistGeometry {
   const meanW = (hi - lo) / Math.max(1, h.counts.length) || 1;
   // Heights in counts per mean-width bin: the count itself for Python's equal bins.
   const heights = h.counts.map((c, i) => (c * meanW) / ((h.edges[i + 1]! - h.edges[i]!) || meanW));
-  const tx = h.theory?.x;
-  const tp = h.theory?.pdf;
+  const law = h.theory && "x" in h.theory ? h.theory : null;
+  const tx = law?.x;
+  const tp = law?.pdf;
   const curve = tx && tp && tx.length === tp.length && tx.length > 1 ? tp.map((d) => d * total * meanW) : null;
   const yMax = Math.max(1, ...heights, ...(curve ?? [0]));
   const sy = (c: number): number => PLOT.y1 - (c / yMax) * (PLOT.y1 - PLOT.y0);
@@ -128,7 +134,7 @@ export function histogramGeometry(h: HistogramData): HistGeometry {
     return { x: x0, y: sy(c), width: Math.max(0.5, x1 - x0), height: PLOT.y1 - sy(c) };
   });
   const pdf = curve && tx ? tx.map((x, i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(curve[i]!).toFixed(1)}`).join("") : null;
-  const p = h.theory?.point;
+  const p = lawPoint(h);
   const theoryPoint = typeof p === "number" && p >= lo && p <= hi ? { x: sx(p), label: `theory: all = ${fmtNumber(p)}` } : null;
   return { bars, pdf, xTicks: xTicks(lo, hi, sx), yTicks: yTicks(yMax, sy), spike: null, theoryPoint };
 }

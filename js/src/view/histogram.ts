@@ -5,20 +5,12 @@
 // only once the node is selected, or says why not in `histogram_notes`.
 
 import { isKnown } from "../format";
-import type { TraceNode } from "../model";
+import type { InitHistogram, TraceNode } from "../model";
 import { clear, html, svg } from "./dom";
 import { HIST_H, HIST_W, PLOT, histogramGeometry, type HistGeometry } from "./hist-geometry";
 
-export interface HistogramData {
-  edges: number[];
-  counts: number[];
-  /** null when Python could not compute it (an empty or non-finite tensor). */
-  mean?: number | null;
-  std?: number | null;
-  /** null where the initializer has no closed form (a custom callable). */
-  expected_std?: number | null;
-  theory?: { x?: number[]; pdf?: number[]; point?: number };
-}
+/** One parameter under one initializer, as Python's `histogram()` sends it (lazyviz/schema.json). */
+export type HistogramData = InitHistogram;
 
 /** param name -> init label -> histogram */
 export type ParamHistograms = Record<string, Record<string, HistogramData>>;
@@ -82,7 +74,7 @@ export function drawHistogramPanel(parent: HTMLElement, panel: HistogramPanel): 
 }
 
 /** ` mean 0.0012 std 0.0861 (expected 0.0863)`; a value Python sent as null reads "n/a". */
-export function statsText(h: Pick<HistogramData, "mean" | "std" | "expected_std">): string {
+export function statsText(h: Partial<Pick<HistogramData, "mean" | "std" | "expected_std">>): string {
   const fmt = (v: number | null | undefined): string => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(4) : "n/a");
   const mean = h.mean !== undefined ? ` mean ${fmt(h.mean)}` : "";
   const std = h.std !== undefined ? ` std ${fmt(h.std)}` : "";

@@ -168,7 +168,7 @@ export function foldStateOf(s: Structure, collapsed: ReadonlySet<string>, g: Ele
   return isContainer(s, id) && !isRootModule(s, id) ? false : null;
 }
 
-/** "0 LazyLinear, resolved, weight (256, 20), bias (256)": what a screen reader says for a node. */
+/** "0 Dense, resolved, kernel (20, 256), bias (256)": what a screen reader says for a node. */
 export function nodeLabel(s: Structure, cursor: Cursor, id: string, collapsed: boolean | null): string {
   const n = s.byId.get(id);
   if (!n) return id;
