@@ -74,8 +74,10 @@ def to_svg(widget: Any, path: str | Path, step: int | None = None) -> Path:
     with its computed styles written as presentation attributes; the header
     line and the step's caption are SVG text. Fonts are the page's font
     stacks, which end in generic families (``sans-serif``, ``monospace``), so
-    the file renders anywhere, offline. Buttons and the side panel are left
-    out.
+    the file renders anywhere, offline. With a node selected, its details
+    panel (text and histograms) is drawn beside or below the graph, as on
+    screen, and whole (a picture cannot scroll). Buttons are left out. The
+    same code pictures the widget in a notebook's saved output.
 
     Parameters
     ----------

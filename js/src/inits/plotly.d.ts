@@ -13,6 +13,18 @@ declare module "plotly.js-basic-dist-min" {
       config?: object,
     ): Promise<PlotlyHTMLElement>;
     purge(el: HTMLElement): void;
+    /** Re-plots a copy of the chart at this size; an SVG comes back as a `data:image/svg+xml,` URL, or its text with `imageDataOnly`. */
+    toImage(
+      el: HTMLElement,
+      opts: {
+        format: "svg" | "png" | "jpeg" | "webp";
+        width?: number;
+        height?: number;
+        scale?: number;
+        /** The image itself (an SVG document's text), not a data: URL. */
+        imageDataOnly?: boolean;
+      },
+    ): Promise<string>;
   };
   export default Plotly;
 }
