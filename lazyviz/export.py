@@ -21,6 +21,8 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+from lazyviz.frontend import STATIC, bundle_of
+
 __all__ = ["filling_window", "page", "widget_state", "write_html"]
 
 _FILL: ContextVar[bool] = ContextVar("lazyviz_page_fill", default=False)
@@ -61,10 +63,8 @@ def write_html(
     out = Path(path)
     data = widget_state(widget) if state is None else state
     fills = _FILL.get() if fill is None else fill
-    out.write_text(
-        page(data, _source(widget._esm), _source(widget._css), title=title, fill=fills),
-        encoding="utf-8",
-    )
+    code = bundle_of(widget)  # the full bundle: a page has no Runtime model to find it in
+    out.write_text(page(data, code.code, code.css, title=title, fill=fills), encoding="utf-8")
     return out
 
 
@@ -90,21 +90,8 @@ def page(
         css=_style_text(css),
         state=_json_block(state),
         esm=_json_block(esm),
-        loader=_LOADER,
+        loader=_page_script(),
     )
-
-
-def _source(asset: object) -> str:
-    """The text of ``_esm``/``_css``: a Path, the text itself, or anywidget's FileContents.
-
-    anywidget turns a class's ``Path`` into a FileContents whose ``str`` is the
-    text as it was at import; the file itself is read when it can be found, so
-    a page exported after a rebuild of the bundle carries the new one.
-    """
-    path = asset if isinstance(asset, Path) else getattr(asset, "_path", None)
-    if isinstance(path, Path) and path.is_file():
-        return path.read_text(encoding="utf-8")
-    return str(asset)
 
 
 def _plain(value: Any) -> Any:
@@ -128,6 +115,14 @@ def _json_block(value: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def _page_script() -> str:
+    """The page's own script (``js/src/page.ts``, built beside the bundles)."""
+    path = STATIC / "page.js"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; run npm run build in js/")
+    return path.read_text(encoding="utf-8")
 
 
 def _style_text(css: str) -> str:
@@ -179,79 +174,6 @@ body { font-family: var(--jp-ui-font-family); padding: 16px; box-sizing: border-
 /* A page that fills the window (`fill`): the `height` trait is a notebook cell's. */
 html[data-lazyviz-fill] #lazyviz-root .lazyviz { height: calc(100vh - 32px) !important; }
 #lazyviz-failure { color: var(--jp-error-color1); white-space: pre-wrap; }
-"""
-
-# The stand-in for anywidget's model. Backbone semantics where the bundle can
-# see them: set() notifies "change:<name>" listeners with (model, value) and
-# then "change"; an unchanged value notifies nobody. No kernel, so
-# save_changes() and send() have nowhere to go and do nothing, and no custom
-# message ever arrives on its own: "msg:custom" listeners are kept like any
-# other, and receive(content) hands them one as the kernel would.
-_LOADER = r"""
-performance.mark("lazyviz:loader-start");
-const data = (id) => JSON.parse(document.getElementById(id).textContent);
-const state = data("lazyviz-state");
-const listeners = new Map();
-const same = (a, b) =>
-  a === b || (typeof a === "object" && typeof b === "object" && a !== null && b !== null &&
-              JSON.stringify(a) === JSON.stringify(b));
-const emit = (name, ...args) => {
-  for (const [cb, ctx] of [...(listeners.get(name) || [])]) cb.apply(ctx, args);
-};
-const model = {
-  get: (name) => state[name],
-  set(name, value) {
-    if (same(state[name], value)) return;
-    state[name] = value;
-    emit("change:" + name, model, value);
-    emit("change", model);
-  },
-  on(name, cb, ctx) {
-    for (const n of String(name).split(/\s+/)) {
-      if (!listeners.has(n)) listeners.set(n, []);
-      listeners.get(n).push([cb, ctx]);
-    }
-  },
-  off(name, cb) {
-    if (name == null) { listeners.clear(); return; }
-    for (const n of String(name).split(/\s+/)) {
-      if (cb == null) listeners.delete(n);
-      else listeners.set(n, (listeners.get(n) || []).filter(([f]) => f !== cb));
-    }
-  },
-  save_changes() {},
-  send() {},
-  receive(content, buffers = []) { emit("msg:custom", content, buffers); },
-  widget_manager: {
-    async get_model() { throw new Error("no other widgets on an offline page"); },
-  },
-};
-window.lazyvizModel = model;  // lets a page's reader (or a test) drive it: model.set("step", 3)
-
-const root = document.getElementById("lazyviz-root");
-try {
-  const url = URL.createObjectURL(new Blob([data("lazyviz-esm")], { type: "text/javascript" }));
-  performance.mark("lazyviz:state-parsed");
-  const mod = await import(url);
-  URL.revokeObjectURL(url);
-  performance.mark("lazyviz:esm-imported");
-  let widget = mod.default ?? mod;
-  if (typeof widget === "function") widget = await widget();
-  const experimental = { invoke: async () => { throw new Error("no kernel on an offline page"); } };
-  if (widget.initialize) await widget.initialize({ model, experimental });
-  const el = document.createElement("div");
-  root.appendChild(el);
-  if (widget.render) await widget.render({ model, el, experimental });
-  performance.mark("lazyviz:rendered");
-  document.documentElement.dataset.lazyvizReady = "true";
-} catch (err) {
-  const box = document.createElement("pre");
-  box.id = "lazyviz-failure";
-  box.textContent = "lazyviz could not draw this page: " + (err && err.stack || err);
-  root.appendChild(box);
-  document.documentElement.dataset.lazyvizReady = "error";
-  throw err;
-}
 """
 
 _TEMPLATE = """<!doctype html>

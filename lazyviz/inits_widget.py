@@ -13,27 +13,14 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets
+
+from lazyviz.frontend import BundledWidget
 
 __all__ = ["InitsWidget"]
 
-STATIC = Path(__file__).parent / "static"
 
-# Without the bundle (a source checkout before `npm run build` in js/) the
-# package still imports; the widget then says what is missing.
-_MISSING = (
-    "export default { render({ el }) { el.textContent = "
-    "'lazyviz: lazyviz/static/inits.js is missing; run npm run build in js/'; } };"
-)
-
-
-def _asset(name: str, fallback: str) -> Path | str:
-    path = STATIC / name
-    return path if path.exists() else fallback
-
-
-class InitsWidget(anywidget.AnyWidget):
+class InitsWidget(BundledWidget):
     """Histograms of each parameter under each initializer, and activations by depth.
 
     Made by :func:`lazyviz.compare_inits`; can be re-created from its data
@@ -54,8 +41,7 @@ class InitsWidget(anywidget.AnyWidget):
         One x-axis range for all panels (default True).
     """
 
-    _esm = _asset("inits.js", _MISSING)
-    _css = _asset("inits.css", "")
+    _bundle = "inits"
 
     data = traitlets.Dict().tag(sync=True)
     """The comparison record, schema ``lazyviz.inits/1`` (what :meth:`to_dict` returns)."""

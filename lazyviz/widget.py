@@ -17,22 +17,20 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets
 from torch import nn
 
 from lazyviz.copying import gc_paused
 from lazyviz.flatten import iter_tensors
+from lazyviz.frontend import BundledWidget
 from lazyviz.graph import Trace
 from lazyviz.trace import check_model, eager_module, make_session
 from lazyviz.watch import COMPILED_NOTE, make_watcher
 
 __all__ = ["LazyViz", "WatchedViz"]
 
-STATIC = Path(__file__).parent / "static"
 
-
-class LazyViz(anywidget.AnyWidget):
+class LazyViz(BundledWidget):
     """A model's layer graph with unknown shapes greyed out, and their resolution animated.
 
     Parameters
@@ -71,8 +69,7 @@ class LazyViz(anywidget.AnyWidget):
     >>> w.feed(torch.rand(2, 30))             # now fails on layer 0: shown in red  # doctest: +SKIP
     """
 
-    _esm = STATIC / "widget.js"
-    _css = STATIC / "widget.css"
+    _bundle = "widget"
 
     runs = traitlets.List(traitlets.Dict()).tag(sync=True)
     """The recorded runs, oldest first, each a trace record (schema ``lazyviz.trace/1``).

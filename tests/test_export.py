@@ -15,8 +15,8 @@ from torch import nn
 import lazyviz
 from lazyviz import export
 from lazyviz.cli import main
+from lazyviz.frontend import STATIC
 from lazyviz.models import DEMOS, demo, mlp
-from lazyviz.widget import STATIC
 
 HOSTILE = "</script><script>alert(1)</script><!--<script><img src=x onerror=alert(2)>&amp;"
 
@@ -124,14 +124,10 @@ def test_hostile_text_cannot_end_or_open_an_element() -> None:
     assert "<title>&lt;/script&gt;" in text
 
 
-def test_a_widget_with_text_esm_exports_too(tmp_path: Path) -> None:
-    class Tiny(lazyviz.LazyViz):
-        _esm = "export default { render({ el }) { el.textContent = 'hi'; } };"  # type: ignore[assignment]
-        _css = ".tiny { color: red; }"  # type: ignore[assignment]
-
-    text = Tiny(mlp()).to_html(tmp_path / "t.html").read_text()
-    assert json.loads(_blocks(text)["lazyviz-esm"]).startswith("export default")
-    assert ".tiny { color: red; }" in text
+def test_a_page_carries_the_whole_bundle_not_the_notebook_loader(tmp_path: Path) -> None:
+    text = lazyviz.LazyViz(mlp()).to_html(tmp_path / "t.html").read_text()
+    esm = json.loads(_blocks(text)["lazyviz-esm"])
+    assert esm != (STATIC / "loader.js").read_text() and len(esm) > 100_000
 
 
 def test_state_that_is_not_json_is_refused() -> None:

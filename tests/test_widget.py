@@ -166,12 +166,13 @@ def test_the_synced_state_is_the_documented_traits() -> None:
     assert isinstance(state["height"], int) and state["height"] > 0
 
 
-def test_the_front_end_is_the_bundle_on_disk() -> None:
-    from lazyviz.widget import STATIC
+def test_the_front_end_is_the_loader_and_the_bundle_on_disk() -> None:
+    from lazyviz.frontend import STATIC, bundle
 
     # anywidget wraps a class's Path in a FileContents that remembers the file.
-    assert getattr(lazyviz.LazyViz._esm, "_path", None) == STATIC / "widget.js"
-    assert getattr(lazyviz.LazyViz._css, "_path", None) == STATIC / "widget.css"
+    assert getattr(lazyviz.LazyViz._esm, "_path", None) == STATIC / "loader.js"
+    assert bundle("widget").code == (STATIC / "widget.js").read_text()
+    assert bundle("widget").css == (STATIC / "widget.css").read_text()
 
 
 def test_every_public_trait_has_a_docstring() -> None:

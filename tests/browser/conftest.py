@@ -109,10 +109,12 @@ class OfflinePage:
 
 @pytest.fixture
 def open_offline(chromium: Browser) -> Iterator[Any]:
-    """``open_offline(path, dark=False) -> OfflinePage``, network cut, events logged."""
+    """``open_offline(path, dark=False, ...) -> OfflinePage``, network cut, events logged."""
     contexts = []
 
-    def open_(path: Path, *, dark: bool = False, wait_for_widget: bool = True) -> OfflinePage:
+    def open_(
+        path: Path, *, dark: bool = False, wait_for_widget: bool = True, lazyviz_page: bool = True
+    ) -> OfflinePage:
         context = chromium.new_context(
             color_scheme="dark" if dark else "light", viewport={"width": 1200, "height": 800}
         )
@@ -138,7 +140,8 @@ def open_offline(chromium: Browser) -> Iterator[Any]:
         page.on("pageerror", lambda e: log.page_errors.append(str(e)))
         page.on("dialog", lambda d: (log.dialogs.append(d.message), d.dismiss()))
         page.goto(Path(path).resolve().as_uri())
-        page.wait_for_selector("html[data-lazyviz-ready]", state="attached", timeout=60_000)
+        if lazyviz_page:  # not a page lazyviz wrote (nbconvert's): no readiness mark
+            page.wait_for_selector("html[data-lazyviz-ready]", state="attached", timeout=60_000)
         if wait_for_widget:
             page.wait_for_selector(".lazyviz[data-steps]", state="attached", timeout=20_000)
         return OfflinePage(page, log)

@@ -11,8 +11,14 @@ import { gradLog, lossText, undrawn } from "./rows";
 import { type InitHistogram, type InitsRecord, type ParamEntry, qualname, type TraitModel } from "./model";
 import { drawHistogram, statsLines } from "./panels";
 import { shapeText, sharedRange } from "./stats";
+import { adoptDrawing, followRepaints, keepDrawing, keepPicture, type OutputModel, type Take } from "../output";
+import { exposePictures, pictureAsPng } from "../picture";
+import { initsPicture } from "../picture/inits-picture";
 import { followHostTheme } from "../theme";
 import { colorOf, readTheme } from "./theme";
+
+// For headless pictures and browser tests, as the graph widget does (../picture/global.ts).
+exposePictures({ initsPicture, pictureAsPng });
 
 function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -29,7 +35,7 @@ function numel(p: ParamEntry): number {
   return p.shape.reduce((a, b) => a * b, 1);
 }
 
-function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => void {
+function draw(model: TraitModel, el: HTMLElement): { root: HTMLElement; destroy: () => void } {
   const root = h("div", "lazyviz-inits");
   el.appendChild(root);
   const plots: HTMLElement[] = [];
@@ -203,7 +209,7 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
   // Draw once the element is in the page, so plotly can measure its width.
   requestAnimationFrame(drawAll);
 
-  return () => {
+  const destroy = (): void => {
     stopTheme();
     cancelAnimationFrame(pending);
     model.off("change:selected", drawPanels);
@@ -212,6 +218,31 @@ function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => vo
     model.off("change:types", drawAll);
     for (const div of plots) Plotly.purge(div);
   };
+  return { root, destroy };
 }
 
-export default { render };
+/** Bigger SVG text than this goes to the notebook as a PNG of the same view. */
+const SVG_BUDGET = 600_000;
+
+/** The picture a notebook output keeps (../output.ts): the panels once plotly has drawn them. */
+async function pictureOf(root: HTMLElement): Promise<Take> {
+  if (!root.isConnected || root.dataset.ready !== "true") return "later";
+  const svg = await initsPicture(root);
+  if (svg.length <= SVG_BUDGET) return { mime: "image/svg+xml", data: svg };
+  const box = root.getBoundingClientRect();
+  return { mime: "image/png", data: await pictureAsPng(svg, box.width, box.height) };
+}
+
+function initialize({ model }: { model: TraitModel }): () => void {
+  return followRepaints(model as unknown as OutputModel);
+}
+
+function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => void {
+  const adopted = adoptDrawing(model, el);
+  if (adopted) return adopted;
+  const { root, destroy } = draw(model, el);
+  const stopPicture = keepPicture(model as unknown as OutputModel, root, () => pictureOf(root), () => false);
+  return keepDrawing(model, el, root, () => (stopPicture(), destroy()));
+}
+
+export default { initialize, render };

@@ -1,0 +1,209 @@
+"""How lazyviz's widgets reach a notebook: the front-end code stored once, a picture kept.
+
+Two things every widget class shares (SPEC §3b):
+
+* **The code once per notebook.** A widget's ``_esm`` is a small loader; the
+  bundle itself (700 KB-1.2 MB) lives in one hidden :class:`Runtime` model
+  per bundle and kernel, which the loader finds through the widget manager.
+  A notebook saved with widget state then stores the bundle once, however
+  many widgets it shows. Where a front end has no widget manager to ask
+  (marimo), the loader asks the kernel for the code with a message.
+* **A picture in the output.** A widget is displayed with a display id; once
+  the front end has drawn it, it sends back a picture of what it shows, and
+  the display is re-published with that picture beside the widget view, so
+  renderers that run no widget code (GitHub, nbconvert) show the graph.
+  Re-publishing makes the notebook render the output again; the front end
+  moves the drawing it already has into the new view instead of drawing
+  again (``js/src/output.ts``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import uuid
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets
+import traitlets
+
+__all__ = ["Bundle", "BundledWidget", "Runtime", "bundle"]
+
+STATIC = Path(__file__).parent / "static"
+
+PICTURE_TYPES = ("image/svg+xml", "image/png")
+MAX_PICTURE = 3_000_000
+"""Characters of picture text kept in a notebook output; a bigger one is ignored."""
+
+MAX_DISPLAYS = 8
+"""Displays of one widget kept up to date with its picture (the newest ones)."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A front-end bundle: its ESM code, its CSS and a short hash of both."""
+
+    name: str
+    code: str
+    css: str
+
+    @cached_property
+    def version(self) -> str:
+        return hashlib.sha256((self.code + "\0" + self.css).encode()).hexdigest()[:16]
+
+
+def _read(name: str) -> str:
+    path = STATIC / name
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _stamp(name: str) -> tuple[int, int]:
+    js, css = STATIC / f"{name}.js", STATIC / f"{name}.css"
+    return (
+        js.stat().st_mtime_ns if js.is_file() else 0,
+        css.stat().st_mtime_ns if css.is_file() else 0,
+    )
+
+
+def bundle(name: str) -> Bundle:
+    """The bundle ``name`` ("widget" or "inits") as built into ``lazyviz/static/``.
+
+    Read again when the files change, so a page exported after ``npm run build``
+    carries the new code; a missing bundle (a source checkout never built) is
+    code that says so in place of the widget.
+    """
+    return _bundle_at(name, _stamp(name))
+
+
+@cache
+def _bundle_at(name: str, _stamp: tuple[int, int]) -> Bundle:
+    code = _read(f"{name}.js")
+    if not code:
+        missing = f"lazyviz: lazyviz/static/{name}.js is missing; run npm run build in js/"
+        code = f"export default {{ render({{ el }}) {{ el.textContent = {missing!r}; }} }};"
+    return Bundle(name, code, _read(f"{name}.css"))
+
+
+class Runtime(ipywidgets.Widget):
+    """A hidden model holding one bundle's code: stored once in a saved notebook.
+
+    Never displayed; the widgets' loaders read ``code`` and ``css`` from it.
+    """
+
+    _model_name = traitlets.Unicode("WidgetModel").tag(sync=True)
+    _model_module = traitlets.Unicode("@jupyter-widgets/base").tag(sync=True)
+    _model_module_version = traitlets.Unicode("2.0.0").tag(sync=True)
+    name = traitlets.Unicode("").tag(sync=True)
+    version = traitlets.Unicode("").tag(sync=True)
+    code = traitlets.Unicode("").tag(sync=True)
+    css = traitlets.Unicode("").tag(sync=True)
+
+
+@cache
+def _runtime(name: str, version: str) -> Runtime:
+    b = bundle(name)
+    return Runtime(name=name, version=version, code=b.code, css=b.css)
+
+
+def _in_marimo() -> bool:
+    """marimo runs anywidgets without ipywidgets' manager: no Runtime model there."""
+    mo = sys.modules.get("marimo")
+    try:
+        return bool(mo is not None and mo.running_in_notebook())
+    except Exception:
+        return False
+
+
+def runtime_ref(name: str) -> dict[str, str]:
+    """What a widget's loader needs to find its bundle: the Runtime's model id and version.
+
+    The model id is ``""`` where no Runtime can be made (marimo, no kernel
+    comm): the loader then asks the kernel.
+    """
+    b = bundle(name)
+    ref = {"name": name, "version": b.version, "model": ""}
+    if not _in_marimo():
+        try:
+            ref["model"] = _runtime(name, b.version).model_id
+        except Exception:  # no comm to open (plain python): the loader asks the kernel
+            ref["model"] = ""
+    return ref
+
+
+class BundledWidget(anywidget.AnyWidget):
+    """An anywidget whose code is stored once per notebook and whose output keeps a picture.
+
+    Subclasses set ``_bundle`` to the name of their bundle in ``lazyviz/static``.
+    """
+
+    _bundle = "widget"
+    _esm = STATIC / "loader.js"
+
+    _runtime = traitlets.Dict().tag(sync=True)
+    """``{name, version, model}``: where the loader finds the bundle (docs/widget-state.md)."""
+
+    _pictures = traitlets.Bool(False).tag(sync=True)
+    """True once the widget is displayed in a notebook: the front end sends pictures back."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("_runtime", runtime_ref(self._bundle))
+        super().__init__(**kwargs)
+        self._display_ids: list[str] = []
+        self._picture: dict[str, str] = {}
+        self.on_msg(self._on_front_end_message)
+
+    def _ipython_display_(self) -> None:
+        """Show the widget under a display id, so its picture can be added to that output."""
+        from IPython.display import display
+
+        data, metadata = self._display_bundle()
+        display_id = uuid.uuid4().hex
+        self._display_ids = [*self._display_ids, display_id][-MAX_DISPLAYS:]
+        self._pictures = True
+        display(data, raw=True, metadata=metadata, display_id=display_id)
+
+    def _display_bundle(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        bundle_ = self._repr_mimebundle_()
+        data, metadata = bundle_ if isinstance(bundle_, tuple) else (bundle_, None)
+        return {**(data or {}), **self._picture}, dict(metadata or {})
+
+    def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "lazyviz:code?":
+            b = bundle(self._bundle)
+            self.send({"type": "lazyviz:code", "version": b.version, "code": b.code, "css": b.css})
+        elif content.get("type") == "lazyviz:picture":
+            self._keep_picture(content.get("mime"), content.get("data"))
+
+    def _keep_picture(self, mime: object, data: object) -> None:
+        """Re-publish every display of this widget with the front end's picture of it."""
+        if mime not in PICTURE_TYPES or not isinstance(data, str) or not data:
+            return
+        if len(data) > MAX_PICTURE or self._picture.get(str(mime)) == data:
+            return
+        self._picture = {str(mime): data}
+        if not self._display_ids:
+            return
+        from IPython.display import update_display
+
+        full, metadata = self._display_bundle()
+        # The notebook renders each updated output again: the front end moves its
+        # drawing into the new view when it was told to expect one.
+        self.send({"type": "lazyviz:repaint", "count": len(self._display_ids)})
+        for display_id in self._display_ids:
+            update_display(full, raw=True, metadata=metadata, display_id=display_id)
+
+    @property
+    def picture(self) -> dict[str, str]:
+        """The front end's latest picture of the widget, ``{mime type: data}`` (empty before)."""
+        return dict(self._picture)
+
+
+def bundle_of(widget: Any) -> Bundle:
+    """The full bundle a widget runs (for an offline page, which has no Runtime model)."""
+    return bundle(getattr(widget, "_bundle", "widget"))
