@@ -31,7 +31,7 @@ import time
 import torch
 from torch import nn
 
-from lazyviz.compare import MAX_NUMEL
+from lazyviz.inits.compare import MAX_NUMEL
 
 INITS = [
     "default",

@@ -49,7 +49,7 @@ from playwright.sync_api import Browser, sync_playwright
 from torch import nn
 
 import lazyviz
-from lazyviz.headless import CHROMIUM, CHROMIUM_ARGS
+from lazyviz.export.headless import CHROMIUM, CHROMIUM_ARGS
 from lazyviz.models import LazyTransformerLayer
 
 WIDTH = 8

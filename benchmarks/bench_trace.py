@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import models
 
 import lazyviz
-from lazyviz.copying import private_copy
-from lazyviz.shapes import is_uninitialized
+from lazyviz.torch.copying import private_copy
+from lazyviz.torch.shapes import is_uninitialized
 
 
 def timed(setup: Callable[[], object], run: Callable[[object], object]) -> float:

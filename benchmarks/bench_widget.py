@@ -32,7 +32,7 @@ from playwright.sync_api import Page, sync_playwright
 from torch import nn
 
 import lazyviz
-from lazyviz.headless import CHROMIUM, CHROMIUM_ARGS
+from lazyviz.export.headless import CHROMIUM, CHROMIUM_ARGS
 
 # Resolves when every node of the record has an element and one more frame has been drawn.
 FIRST_FULL_PAINT = """

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from lazyviz.compare import compare_inits
-from lazyviz.defer import defer_init
-from lazyviz.inits import Initializer
-from lazyviz.inits_widget import InitsWidget
-from lazyviz.trace import Trace, trace
-from lazyviz.watch import watch
-from lazyviz.widget import LazyViz
+from lazyviz.adapters import trace
+from lazyviz.inits.defer import defer_init
+from lazyviz.inits.registry import Initializer
+from lazyviz.record.graph import Trace
+from lazyviz.widgets.graph import LazyViz
+from lazyviz.widgets.inits import InitsWidget, compare_inits
+from lazyviz.widgets.watch import watch
 
 __version__ = "0.1.0"
 

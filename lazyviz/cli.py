@@ -116,7 +116,7 @@ def _demo(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"--fps must be in (0, 50], got {args.fps}")
 
     from lazyviz.models import demo
-    from lazyviz.widget import LazyViz
+    from lazyviz.widgets.graph import LazyViz
 
     model, batch = demo(args.model)
     widget = LazyViz(model, batch)
@@ -140,13 +140,13 @@ def _demo(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def _write(widget: Any, out: Path, fmt: str, args: argparse.Namespace) -> Path:
     if fmt == ".html":
-        from lazyviz.export import filling_window
+        from lazyviz.export.page import filling_window
 
         if args.step is not None:
             widget.step = args.step
         with filling_window():  # a page of its own: the widget fills the browser window
             return Path(widget.to_html(out))
-    from lazyviz import pictures
+    from lazyviz.export import pictures
 
     if fmt == ".gif":
         return pictures.to_gif(widget, out, fps=args.fps)

@@ -12,7 +12,7 @@ python - "$wheel" <<'PY'
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 need = {"lazyviz/static/widget.js", "lazyviz/static/widget.css", "lazyviz/static/inits.js",
-        "lazyviz/static/inits.css", "lazyviz/static/loader.js", "lazyviz/static/page.js", "lazyviz/snapshot.js"}
+        "lazyviz/static/inits.css", "lazyviz/static/loader.js", "lazyviz/static/page.js", "lazyviz/export/snapshot.js"}
 missing = need - names
 if missing:
     sys.exit(f"the wheel lacks {sorted(missing)}")

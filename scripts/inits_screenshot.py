@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 from torch import nn
 
 import lazyviz
-from lazyviz.headless import CHROMIUM_ARGS
+from lazyviz.export.headless import CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
 INITS = [

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from lazyviz.headless import CHROMIUM, CHROMIUM_ARGS
+from lazyviz.export.headless import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
 

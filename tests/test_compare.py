@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 import lazyviz
-from lazyviz.shapes import is_uninitialized
+from lazyviz.torch.shapes import is_uninitialized
 
 X = torch.rand(2, 20)
 ALL = [
@@ -233,7 +233,7 @@ def test_widget_state_and_selection() -> None:
 
 
 def test_histograms_by_node_shape() -> None:
-    from lazyviz.compare import histograms_by_node
+    from lazyviz.inits.compare import histograms_by_node
 
     rec = lazyviz.compare_inits(mlp(), X, inits=["default"]).to_dict()
     by = histograms_by_node(rec)

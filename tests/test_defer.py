@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 import lazyviz
-from lazyviz.shapes import is_uninitialized
+from lazyviz.torch.shapes import is_uninitialized
 
 X = torch.rand(2, 20)
 

@@ -13,9 +13,9 @@ import torch
 from torch import nn
 
 import lazyviz
-from lazyviz import export
 from lazyviz.cli import main
-from lazyviz.frontend import STATIC
+from lazyviz.export import page as export
+from lazyviz.export.assets import STATIC
 from lazyviz.models import DEMOS, demo, mlp
 
 HOSTILE = "</script><script>alert(1)</script><!--<script><img src=x onerror=alert(2)>&amp;"

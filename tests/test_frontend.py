@@ -18,8 +18,9 @@ import torch
 from torch import nn
 
 import lazyviz
-from lazyviz import frontend
-from lazyviz.frontend import MAX_DISPLAYS, bundle
+from lazyviz.export.assets import bundle
+from lazyviz.widgets import frontend
+from lazyviz.widgets.frontend import MAX_DISPLAYS
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg"><text>0 LazyLinear</text></svg>'
 PICTURE = {"type": "lazyviz:picture", "mime": "image/svg+xml", "data": SVG}

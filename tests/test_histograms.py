@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazyviz.histograms import bin_count, histogram, summary
+from lazyviz.inits.histograms import bin_count, histogram, summary
 
 
 @settings(max_examples=60, deadline=None)
@@ -60,7 +60,7 @@ def test_bin_count_and_summary() -> None:
     st.floats(-1e3, 1e3, allow_nan=False, width=32),
 )
 def test_moments_match_float64_reference(values: list[float], offset: float) -> None:
-    from lazyviz.histograms import moments
+    from lazyviz.inits.histograms import moments
 
     t = torch.tensor(values) + offset  # an offset far from the spread: cancellation
     ref = t.double()
@@ -73,7 +73,7 @@ def test_moments_match_float64_reference(values: list[float], offset: float) -> 
 
 
 def test_moments_edge_cases() -> None:
-    from lazyviz.histograms import CHUNK, moments
+    from lazyviz.inits.histograms import CHUNK, moments
 
     assert moments(torch.full((300,), 4.0)) == {"mean": 4.0, "std": 0.0, "norm": 4.0 * 300**0.5}
     assert moments(torch.empty(0)) == {"mean": None, "std": None, "norm": None}

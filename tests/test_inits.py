@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 import lazyviz
-from lazyviz.inits import REGISTRY_NAMES, Law, fans, parse_init, resolve_init, resolve_inits
+from lazyviz.inits.registry import REGISTRY_NAMES, parse_init, resolve_init, resolve_inits
+from lazyviz.torch.laws import Law, fans
 
 SHAPES = [(256, 20), (10, 256), (64, 64), (6, 3, 5, 5), (16, 6, 3, 3), (8, 4, 3)]
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from lazyviz import LazyViz, pictures
+from lazyviz import LazyViz
 from lazyviz.cli import FORMATS, main
-from lazyviz.headless import CHROMIUM_ENV
+from lazyviz.export import pictures
+from lazyviz.export.headless import CHROMIUM_ENV
 from lazyviz.models import mlp
 
 
@@ -144,7 +145,7 @@ def test_import_stays_light() -> None:
             sys.executable,
             "-c",
             "import sys, lazyviz; print(sorted(m for m in ('playwright', 'PIL', "
-            "'lazyviz.pictures') if m in sys.modules))",
+            "'lazyviz.export.pictures') if m in sys.modules))",
         ],
         capture_output=True,
         text=True,

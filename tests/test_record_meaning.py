@@ -15,8 +15,8 @@ from fixture_models import mlp
 from torch import nn
 
 import lazyviz
-from lazyviz.inits import default_law, default_words
-from lazyviz.structure import module_family
+from lazyviz.torch.laws import default_law, default_words
+from lazyviz.torch.structure import module_family
 
 
 class Head(nn.Linear):

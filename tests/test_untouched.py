@@ -20,7 +20,7 @@ from torch import nn
 from torch.nn.modules import module as module_hooks
 
 import lazyviz
-from lazyviz.shapes import is_uninitialized
+from lazyviz.torch.shapes import is_uninitialized
 
 HOOK_DICTS = (
     "_forward_hooks",
@@ -130,12 +130,12 @@ def test_trace_leaves_the_model_and_rng_as_they_were(name: str) -> None:
     lazyviz.trace(model, *make_inputs(), inplace=True)  # a materialized twin as well
     for m in (build(), model):
         inputs = make_inputs()
-        kept_inputs = [t.clone() for t in lazyviz.flatten.call_tensors(inputs, kwargs)]
+        kept_inputs = [t.clone() for t in lazyviz.torch.flatten.call_tensors(inputs, kwargs)]
         before = snapshot(m)
         t = lazyviz.trace(m, *inputs, **kwargs)
         assert t.error is None, t.error
         assert same(before, snapshot(m))
-        after_inputs = lazyviz.flatten.call_tensors(inputs, kwargs)
+        after_inputs = lazyviz.torch.flatten.call_tensors(inputs, kwargs)
         assert all(map(torch.equal, kept_inputs, after_inputs))
 
 

@@ -167,7 +167,7 @@ def test_the_synced_state_is_the_documented_traits() -> None:
 
 
 def test_the_front_end_is_the_loader_and_the_bundle_on_disk() -> None:
-    from lazyviz.frontend import STATIC, bundle
+    from lazyviz.export.assets import STATIC, bundle
 
     # anywidget wraps a class's Path in a FileContents that remembers the file.
     assert getattr(lazyviz.LazyViz._esm, "_path", None) == STATIC / "loader.js"
@@ -231,7 +231,7 @@ def test_a_model_input_that_shares_a_trait_name_is_still_an_input() -> None:
 
 
 def test_histograms_per_node_for_the_default_initializers() -> None:
-    from lazyviz.compare import DEFAULT_INITS
+    from lazyviz.inits.compare import DEFAULT_INITS
 
     model = mlp()
     w = lazyviz.LazyViz(model, torch.rand(2, 20))

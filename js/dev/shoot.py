@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from lazyviz.export import page
+from lazyviz.export.page import page
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent.parent / "lazyviz" / "static"

@@ -1,6 +1,6 @@
 // The `_esm` of every lazyviz widget: a few KB that find the real bundle, so a
 // notebook saved with widget state stores the bundle once, not per widget
-// (lazyviz/frontend.py). The bundle sits in a hidden Runtime model that the
+// (lazyviz/widgets/frontend.py). The bundle sits in a hidden Runtime model that the
 // widget manager hands out by id; where there is no manager to ask (marimo),
 // the kernel sends it on request. Each bundle is imported once per page (by
 // version) and its styles added once per document or shadow root.

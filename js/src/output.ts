@@ -1,4 +1,4 @@
-// A widget's notebook output keeps a picture of it (lazyviz/frontend.py): once
+// A widget's notebook output keeps a picture of it (lazyviz/widgets/frontend.py): once
 // a view has drawn, one view per model sends Python a picture of what it
 // shows, and Python re-publishes the widget's display with the picture beside
 // the widget view. The notebook then renders that output again, which makes a

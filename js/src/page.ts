@@ -1,4 +1,4 @@
-// The offline page's own script (lazyviz/export.py writes it inline): it reads
+// The offline page's own script (lazyviz/export/page.py writes it inline): it reads
 // the widget's state and bundle from the page's JSON blocks, imports the
 // bundle through a Blob URL and hands its `render` a stand-in for anywidget's
 // model. Built on its own (no imports), as lazyviz/static/page.js.

@@ -12,7 +12,7 @@ import { exposePictures, pictureAsPng, pictureSize, widgetPicture } from "./pict
 import { followHostTheme } from "./theme";
 import { mount } from "./view/app";
 
-// Headless pictures (lazyviz/snapshot.js) call the same code the notebook output uses.
+// Headless pictures (lazyviz/export/snapshot.js) call the same code the notebook output uses.
 exposePictures({ widgetPicture, pictureAsPng });
 
 /** Bigger SVG text than this goes to the notebook as a PNG of the same view. */

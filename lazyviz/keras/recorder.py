@@ -18,15 +18,15 @@ from typing import Any
 
 import torch
 
-from lazyviz.flatten import iter_tensors
-from lazyviz.graph import Node, Param, Trace
 from lazyviz.keras.structure import (
     KerasLayers,
     initializer_words,
     own_variables,
     static_edges,
 )
-from lazyviz.structure import output_node
+from lazyviz.record.graph import Node, Param, Trace
+from lazyviz.torch.flatten import iter_tensors
+from lazyviz.torch.structure import output_node
 
 __all__ = ["KerasRecorder", "install", "uninstall"]
 

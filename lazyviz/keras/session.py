@@ -9,10 +9,10 @@ from typing import Any
 
 import torch
 
-from lazyviz.flatten import labelled_inputs
-from lazyviz.graph import Trace
 from lazyviz.keras.recorder import KerasRecorder
 from lazyviz.keras.structure import KerasLayers, build_keras_structure
+from lazyviz.record.graph import Trace
+from lazyviz.torch.flatten import labelled_inputs
 
 __all__ = ["KerasSession", "private_keras_copy", "trace_keras"]
 
@@ -67,7 +67,7 @@ def keras_random() -> Iterator[None]:
 
 
 class KerasSession:
-    """The :class:`lazyviz.trace.Session` surface for a Keras model (torch backend).
+    """The :class:`lazyviz.torch.trace.Session` surface for a Keras model (torch backend).
 
     Without ``inplace`` the batches run through a private copy made once
     (:func:`private_keras_copy`), so later batches see what the first one built.
@@ -94,7 +94,7 @@ class KerasSession:
         """Run one batch and return its trace; a failure in the model is recorded, not raised."""
         named = dict(kwargs or {})
         if not self.inplace:
-            from lazyviz.trace import _clone_inputs
+            from lazyviz.torch.trace import _clone_inputs
 
             args, named = _clone_inputs(args), _clone_inputs(named)
         return record_call(self.model, args, named, on_output=on_output, private=not self.inplace)

@@ -13,8 +13,8 @@ from typing import Any
 
 import torch
 
-from lazyviz.graph import Node, Param, Trace
-from lazyviz.structure import Families, dtype_name, input_node
+from lazyviz.record.graph import Node, Param, Trace
+from lazyviz.torch.structure import Families, dtype_name, input_node
 
 __all__ = [
     "KerasLayers",

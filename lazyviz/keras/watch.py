@@ -15,17 +15,17 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from lazyviz.flatten import labelled_inputs
-from lazyviz.graph import Trace
 from lazyviz.keras import recorder as rec
 from lazyviz.keras.recorder import KerasRecorder
 from lazyviz.keras.structure import KerasLayers, build_keras_structure
+from lazyviz.record.graph import Trace
+from lazyviz.torch.flatten import labelled_inputs
 
 __all__ = ["KerasWatcher"]
 
 
 class KerasWatcher:
-    """The :class:`lazyviz.watch.Watcher` surface for a Keras model."""
+    """The :class:`lazyviz.torch.watch.Watcher` surface for a Keras model."""
 
     compiled = False
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
 
-from lazyviz.headless import CHROMIUM, CHROMIUM_ARGS
+from lazyviz.export.headless import CHROMIUM, CHROMIUM_ARGS
 
 LOCAL_SCHEMES = ("file:", "blob:", "data:")
 

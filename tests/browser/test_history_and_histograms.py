@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import lazyviz
-from lazyviz.export import page
+from lazyviz.export.page import page
 from lazyviz.models import mlp
 
 STATIC = Path(lazyviz.__file__).parent / "static"

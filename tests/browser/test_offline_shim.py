@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lazyviz.export import page
+from lazyviz.export.page import page
 
 PROBE = """
 const log = [];

@@ -19,8 +19,9 @@ import pytest
 import torch
 from PIL import Image, ImageChops, ImageStat
 
-from lazyviz import LazyViz, pictures
+from lazyviz import LazyViz
 from lazyviz.cli import main
+from lazyviz.export import pictures
 from lazyviz.models import mlp
 
 SVG = "{http://www.w3.org/2000/svg}"

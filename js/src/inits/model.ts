@@ -1,5 +1,5 @@
 // What Python sends to the comparison widget: the record `lazyviz.inits/1`
-// (SPEC §2b) and the synced traits of `InitsWidget` (lazyviz/inits_widget.py),
+// (SPEC §2b) and the synced traits of `InitsWidget` (lazyviz/widgets/inits.py),
 // typed once in lazyviz/schema.json (generated/schema.ts). Nothing here computes.
 
 export type {

@@ -1,5 +1,5 @@
 // The picture functions on `globalThis.__lazyvizSnapshot`, for code that is
-// not in the bundle: lazyviz/snapshot.js, which lazyviz/pictures.py injects
+// not in the bundle: lazyviz/export/snapshot.js, which lazyviz/export/pictures.py injects
 // into an offline page in headless Chromium, and browser tests. Each bundle
 // adds its own (the graph widget's and the comparison's may share a page).
 

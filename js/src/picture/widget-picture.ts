@@ -4,7 +4,7 @@
 // written as presentation attributes, so no stylesheet is needed. Buttons,
 // the slider and the legend (the panel with nothing selected) are left out.
 // Used in the notebook (the picture stored in the widget's output) and by
-// the headless pictures of lazyviz/pictures.py, through lazyviz/snapshot.js.
+// the headless pictures of lazyviz/export/pictures.py, through lazyviz/export/snapshot.js.
 
 import { svg } from "../view/dom";
 import { colourOf, type Colour } from "./colours";

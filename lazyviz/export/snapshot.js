@@ -1,4 +1,4 @@
-// Injected by lazyviz/pictures.py into an offline page (lazyviz/export.py)
+// Injected by lazyviz/export/pictures.py into an offline page (lazyviz/export/page.py)
 // before the page's own scripts run. The widget draws itself with its own
 // code; this only tells Python when the drawing is final, moves it from step
 // to step, and asks the widget's own code for its SVG picture. It defines

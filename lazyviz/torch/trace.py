@@ -1,10 +1,11 @@
 """Recording how a batch flows through a model and how its lazy shapes resolve.
 
-Public entry point: :func:`trace`. The recording uses PyTorch's public hooks
-only: global module forward (pre-)hooks with removable handles, and a
-``TorchFunctionMode`` for the functional operations between modules. Unless
-``inplace=True``, the batch runs through a private copy, under a forked RNG,
-so the user's model and the global RNG state are left exactly as they were.
+The torch side of :func:`lazyviz.trace` (dispatched in :mod:`lazyviz.adapters`).
+The recording uses PyTorch's public hooks only: global module forward
+(pre-)hooks with removable handles, and a ``TorchFunctionMode`` for the
+functional operations between modules. Unless ``inplace=True``, the batch
+runs through a private copy, under a forked RNG, so the user's model and the
+global RNG state are left exactly as they were.
 """
 
 from __future__ import annotations
@@ -16,76 +17,22 @@ from typing import Any
 import torch
 from torch import nn
 
-from lazyviz.copying import SharedWrite, gc_paused, private_copy, shared_copy
-from lazyviz.flatten import labelled_inputs
-from lazyviz.graph import Node, Trace
-from lazyviz.keras import is_keras_model
-from lazyviz.recorder import Recorder
-from lazyviz.rng import private_random, reset_on_private_generator
-from lazyviz.structure import build_structure
+from lazyviz.record.graph import Node, Trace
+from lazyviz.torch.copying import SharedWrite, gc_paused, private_copy, shared_copy
+from lazyviz.torch.flatten import labelled_inputs
+from lazyviz.torch.recorder import Recorder
+from lazyviz.torch.rng import private_random, reset_on_private_generator
+from lazyviz.torch.structure import build_structure
 
 __all__ = [
     "Session",
     "Trace",
     "call_eagerly",
     "eager_module",
-    "make_session",
     "record_init",
-    "trace",
 ]
 
 OutputCallback = Callable[[Node, list[torch.Tensor]], None]
-
-
-def trace(model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) -> Trace:
-    """Record a model's structure and, given inputs, one batch through it.
-
-    Parameters
-    ----------
-    model : torch.nn.Module
-        The model. Without ``inplace=True`` it is not changed in any way.
-    *args, **kwargs : Tensor or tuple/list/dict of tensors
-        The batch. With none, only the structure is recorded: lazy shapes stay
-        unknown (``None``).
-    inplace : bool
-        Run the batch through ``model`` itself, materializing its lazy
-        parameters exactly as a plain forward would.
-
-    Returns
-    -------
-    Trace
-        Never raises for a failure inside the model's forward: the Trace keeps
-        every event up to the failure and ``Trace.error`` names it.
-
-    Raises
-    ------
-    TypeError
-        ``model`` is not a Module, or is a ``torch.jit`` ScriptModule.
-    """
-    if is_keras_model(model):  # Keras 3 (torch backend): its own adapter, the same record
-        return keras_trace(model, args, kwargs, inplace=inplace)
-    module, compiled = eager_module(model)
-    with gc_paused():  # a collection pass over a big model's objects costs more than the trace
-        if not args and not kwargs:
-            result = build_structure(module)
-            result.compiled = compiled
-            return result
-        return Session(model, inplace=inplace).run(args, kwargs)
-
-
-def keras_trace(model: Any, args: tuple, kwargs: dict[str, Any], *, inplace: bool) -> Trace:
-    from lazyviz.keras.session import trace_keras
-
-    return trace_keras(model, args, kwargs, inplace=inplace)
-
-
-def make_session(model: nn.Module, *, inplace: bool = False) -> Any:
-    """A :class:`Session`, or for a Keras model a ``KerasSession`` with the same surface."""
-    if is_keras_model(model):
-        from lazyviz.keras.session import KerasSession
-
-        return KerasSession(model, inplace=inplace)
-    return Session(model, inplace=inplace)
 
 
 def check_model(model: object) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from lazyviz.graph import Node, Param, Trace
-from lazyviz.shapes import is_uninitialized, known_shape, param_shape_now
+from lazyviz.record.graph import Node, Param, Trace
+from lazyviz.torch.shapes import is_uninitialized, known_shape, param_shape_now
 
 
 def build_structure(
@@ -29,7 +29,7 @@ def build_structure(
 ) -> Trace:
     """A Trace with every module (containers too) as a node and no events.
 
-    ``inputs`` (from :func:`lazyviz.flatten.labelled_inputs`) adds the input
+    ``inputs`` (from :func:`lazyviz.torch.flatten.labelled_inputs`) adds the input
     nodes first, so nodes list in data order. ``with_edges`` adds the edges
     known without running: the chains of ``nn.Sequential`` containers.
     """

@@ -10,14 +10,17 @@ activations and gradients across depth) is the front end's
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import traitlets
+from torch import nn
 
-from lazyviz.frontend import BundledWidget
+from lazyviz.inits.compare import DEFAULT_INITS, MAX_NUMEL, compare_data
+from lazyviz.widgets.frontend import BundledWidget
 
-__all__ = ["InitsWidget"]
+__all__ = ["InitsWidget", "compare_inits"]
 
 
 class InitsWidget(BundledWidget):
@@ -104,7 +107,7 @@ class InitsWidget(BundledWidget):
 
     def to_html(self, path: str | Path) -> Path:
         """Write one self-contained offline page (no kernel, no network); returns its path."""
-        from lazyviz.export import write_html
+        from lazyviz.export.page import write_html
 
         return write_html(self, path, title=f"lazyviz · initializers · {self.title}".rstrip(" ·"))
 
@@ -170,3 +173,82 @@ def _is_weight(row: dict[str, Any], params: list[dict[str, Any]]) -> bool:
 
 def _qualname(record: dict[str, Any]) -> str:
     return f"{record['path']}.{record['param']}" if record["path"] else record["param"]
+
+
+def compare_inits(
+    model: nn.Module,
+    *inputs: Any,
+    inits: Any = DEFAULT_INITS,
+    seed: int | None = 0,
+    bins: int | None = None,
+    max_numel: int = MAX_NUMEL,
+    input_kwargs: Mapping[str, Any] | None = None,
+    grads: bool = True,
+    loss_fn: Callable[..., Any] | None = None,
+    target: Any = None,
+) -> Any:
+    """A widget comparing initializers on ``model``: weight histograms and activations by depth.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The model, lazy or not. It is never changed: everything runs on a
+        private copy.
+    *inputs : Tensor or tuple/list/dict of tensors
+        One batch, passed as ``model(*inputs, **input_kwargs)``. It resolves
+        the lazy shapes and flows through the model once per initializer.
+    inits : name, callable, Initializer, list of those, or {label: init} dict
+        Registry names (``"default"``, ``"xavier_uniform"``,
+        ``"kaiming_normal(nonlinearity='relu')"``, ``"normal(std=0.01)"``...),
+        functions that fill a tensor in place like ``torch.nn.init.*_``, or
+        :class:`lazyviz.Initializer` instances.
+    seed : int or None
+        Seeds every draw; the same seed gives the same result. ``None`` draws a
+        fresh seed (the global RNG is untouched either way).
+    bins : int, optional
+        Histogram bins; by default Rice's rule, between 5 and 80.
+    max_numel : int
+        A parameter with more entries is binned from an evenly strided sample
+        of this size (its record says ``"sampled": n``).
+    input_kwargs : dict, optional
+        Keyword inputs of the model.
+    grads : bool
+        Also run one backward pass per initializer on the batch and record
+        each parameter's gradient (``"gradients"`` in the record), for the
+        vanishing / exploding gradients picture. On by default: it adds about
+        one backward pass per initializer (see ``benchmarks/bench_inits.py``).
+    loss_fn : callable, optional
+        ``loss_fn(output, target)`` (``loss_fn(output)`` without a target)
+        returning a scalar tensor, e.g. ``torch.nn.CrossEntropyLoss()``.
+        Without it the loss is the sum of every floating-point entry of the
+        output (``"loss": "sum of outputs"`` in the record).
+    target : Tensor or nested tensors, optional
+        The second argument of ``loss_fn``.
+
+    Returns
+    -------
+    lazyviz.InitsWidget
+        ``.to_dict()`` is the data (schema ``lazyviz.inits/1``);
+        ``.to_html(path)`` writes an offline page.
+
+    Raises
+    ------
+    ValueError
+        An unknown init name (the message lists the valid ones), bad
+        arguments, a batch the model fails on, or a ``loss_fn`` that fails or
+        returns no scalar tensor. (A backward pass that fails inside the model
+        is recorded in ``"grad_errors"`` instead, its rows left empty.)
+    """
+    data, types = compare_data(
+        model,
+        inputs,
+        input_kwargs,
+        inits=inits,
+        seed=seed,
+        bins=bins,
+        max_numel=max_numel,
+        grads=grads,
+        loss_fn=loss_fn,
+        target=target,
+    )
+    return InitsWidget(data, types=types, title=type(model).__name__)

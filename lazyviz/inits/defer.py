@@ -29,9 +29,9 @@ import torch
 from torch import nn
 from torch.utils.hooks import RemovableHandle
 
-from lazyviz.inits import Init, resolve_init
-from lazyviz.shapes import is_uninitialized
-from lazyviz.trace import eager_module, record_init
+from lazyviz.inits.registry import Init, resolve_init
+from lazyviz.torch.shapes import is_uninitialized
+from lazyviz.torch.trace import eager_module, record_init
 
 __all__ = ["DeferHandle", "defer_init"]
 

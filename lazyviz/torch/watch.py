@@ -5,7 +5,7 @@ models never pay. A forward whose inputs (shapes, dtypes, devices, training
 flag) equal those of the last recorded forward, on a model that neither
 grew a module nor still has a lazy parameter, is only counted: no per-module
 work. Any other forward is recorded whole: for its duration a
-:class:`~lazyviz.recorder.Recorder` listens to every module call of this
+:class:`~lazyviz.torch.recorder.Recorder` listens to every module call of this
 thread. The hooks return nothing and never raise: the user's forward runs
 exactly as without lazyviz, and an internal failure of lazyviz ends that
 recording with a warning instead.
@@ -30,15 +30,14 @@ import torch
 from torch import nn
 from torch.nn.modules import module as module_hooks
 
-from lazyviz.flatten import labelled_inputs
-from lazyviz.graph import Trace
-from lazyviz.keras import is_keras_model
-from lazyviz.recorder import Recorder
-from lazyviz.shapes import is_uninitialized
-from lazyviz.structure import build_structure
-from lazyviz.trace import eager_module
+from lazyviz.record.graph import Trace
+from lazyviz.torch.flatten import labelled_inputs
+from lazyviz.torch.recorder import Recorder
+from lazyviz.torch.shapes import is_uninitialized
+from lazyviz.torch.structure import build_structure
+from lazyviz.torch.trace import eager_module
 
-__all__ = ["COMPILED_NOTE", "Watcher", "make_watcher", "watch"]
+__all__ = ["COMPILED_NOTE", "Watcher"]
 
 COMPILED_NOTE = (
     "This model is compiled (torch.compile): lazyviz sees it from outside the compiled "
@@ -67,7 +66,7 @@ class Watcher:
         Held weakly: deleting the model frees it and ends the watching. A
         ``torch.compile`` wrapper is watched from outside its compiled graph.
     on_run : callable
-        Called with the :class:`~lazyviz.graph.Trace` of each recorded forward,
+        Called with the :class:`~lazyviz.record.graph.Trace` of each recorded forward,
         failed ones included.
     on_repeat : callable
         Called after a forward that repeated the last recorded one.
@@ -250,17 +249,6 @@ class Watcher:
             )
 
 
-def make_watcher(
-    model: nn.Module, on_run: Callable[[Trace], None], on_repeat: Callable[[], None]
-) -> Any:
-    """A :class:`Watcher`, or for a Keras model a ``KerasWatcher`` with the same surface."""
-    if is_keras_model(model):
-        from lazyviz.keras.watch import KerasWatcher
-
-        return KerasWatcher(model, on_run, on_repeat)
-    return Watcher(model, on_run, on_repeat)
-
-
 def _signature(root: nn.Module, args: tuple, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
     """What decides a forward's record besides the model: its tensors' shapes, dtypes, devices.
 
@@ -330,41 +318,3 @@ def _failing_module(root: nn.Module, exc: BaseException) -> nn.Module:
             found = owner
         tb = tb.tb_next
     return found
-
-
-_WATCHED: weakref.WeakKeyDictionary[nn.Module, Any] = weakref.WeakKeyDictionary()
-
-
-def watch(model: nn.Module, *, max_runs: int = 20) -> Any:
-    """A widget that follows ``model`` live: the forwards you run show up in it.
-
-    The model runs exactly as without lazyviz (same outputs, same
-    exceptions). A forward that differs from the last one (new shapes, a
-    materialization, an error) becomes a new entry of ``w.history`` and
-    plays; a forward that repeats it only adds to that entry's count, at
-    almost no cost. Watching the same model again returns the same widget.
-
-    Parameters
-    ----------
-    model : torch.nn.Module
-        Held weakly: deleting it frees it and ends the watching. A
-        ``torch.compile``'d model is watched from outside its compiled graph.
-    max_runs : int
-        The most entries ``w.history`` keeps; the first one (where the shapes
-        resolved) is always kept, then the newest.
-
-    Returns
-    -------
-    WatchedViz
-        A :class:`~lazyviz.widget.LazyViz` with a ``detach()`` method that
-        removes every hook.
-    """
-    from lazyviz.widget import WatchedViz
-
-    eager_module(model)  # TypeError for what cannot be watched
-    existing = _WATCHED.get(model)
-    if existing is not None and existing.attached:
-        return existing
-    widget = WatchedViz(model, max_runs=max_runs)
-    _WATCHED[model] = widget
-    return widget

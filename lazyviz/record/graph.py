@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from lazyviz.record.table import render_table
+
 SCHEMA = "lazyviz.trace/1"
 
 Shape = list  # list[int | None]: an unknown dimension is None
@@ -171,8 +173,6 @@ class Trace:
         )
 
     def __str__(self) -> str:
-        from lazyviz.table import render_table
-
         return render_table(self)
 
     def __repr__(self) -> str:
@@ -188,11 +188,3 @@ def _plain_copy(data: Any) -> Any:
 
 def _copy_shape(shape: Shape | None) -> Shape | None:
     return None if shape is None else list(shape)
-
-
-def format_shape(shape: Shape | None) -> str:
-    """``(256, ?)`` for ``[256, None]``; ``?`` for an unknown shape."""
-    if shape is None:
-        return "?"
-    dims = ["?" if d is None else str(d) for d in shape]
-    return "(" + ", ".join(dims) + ")"

@@ -20,12 +20,13 @@ from typing import Any
 import traitlets
 from torch import nn
 
-from lazyviz.copying import gc_paused
-from lazyviz.flatten import iter_tensors
-from lazyviz.frontend import BundledWidget
-from lazyviz.graph import Trace
-from lazyviz.trace import check_model, eager_module, make_session
-from lazyviz.watch import COMPILED_NOTE, make_watcher
+from lazyviz.adapters import make_session, make_watcher
+from lazyviz.record.graph import Trace
+from lazyviz.torch.copying import gc_paused
+from lazyviz.torch.flatten import iter_tensors
+from lazyviz.torch.trace import check_model, eager_module
+from lazyviz.torch.watch import COMPILED_NOTE
+from lazyviz.widgets.frontend import BundledWidget
 
 __all__ = ["LazyViz", "WatchedViz"]
 
@@ -239,7 +240,7 @@ class LazyViz(BundledWidget):
         pathlib.Path
             The path written.
         """
-        from lazyviz.export import widget_state, write_html
+        from lazyviz.export.page import widget_state, write_html
 
         self._flush_counts()
         state = widget_state(self)
@@ -250,28 +251,28 @@ class LazyViz(BundledWidget):
     def to_svg(self, path: str | Path, step: int | None = None) -> Path:
         """Write what the widget shows at ``step`` (None: the current one) as a standalone SVG.
 
-        See :func:`lazyviz.pictures.to_svg`; needs ``pip install "lazyviz[pictures]"``.
+        See :func:`lazyviz.export.pictures.to_svg`; needs ``pip install "lazyviz[pictures]"``.
         """
-        from lazyviz.pictures import to_svg
+        from lazyviz.export.pictures import to_svg
 
         return to_svg(self, path, step)
 
     def to_png(self, path: str | Path, step: int | None = None, scale: float = 2) -> Path:
         """Write the widget at ``step`` (None: the current one) as a PNG, ``scale`` x its size.
 
-        See :func:`lazyviz.pictures.to_png`; needs ``pip install "lazyviz[pictures]"``.
+        See :func:`lazyviz.export.pictures.to_png`; needs ``pip install "lazyviz[pictures]"``.
         """
-        from lazyviz.pictures import to_png
+        from lazyviz.export.pictures import to_png
 
         return to_png(self, path, step, scale)
 
     def to_gif(self, path: str | Path, fps: float = 4, **options: Any) -> Path:
         """Write the whole animation, captions included, as a looping GIF.
 
-        See :func:`lazyviz.pictures.to_gif` (``scale``, ``max_frames``); needs
+        See :func:`lazyviz.export.pictures.to_gif` (``scale``, ``max_frames``); needs
         ``pip install "lazyviz[pictures]"``.
         """
-        from lazyviz.pictures import to_gif
+        from lazyviz.export.pictures import to_gif
 
         return to_gif(self, path, fps, **options)
 
@@ -288,7 +289,7 @@ class LazyViz(BundledWidget):
 
     def _node_histograms(self, node_id: str) -> tuple[dict[str, Any], str | None]:
         """What the details panel shows for one node, or the sentence saying why not."""
-        from lazyviz.compare import node_histograms
+        from lazyviz.inits.compare import node_histograms
 
         node = next((n for n in self.runs[self.run]["nodes"] if n["id"] == node_id), None)
         if node is None or node["kind"] != "module" or not node["params"]:

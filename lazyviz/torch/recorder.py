@@ -20,15 +20,15 @@ from torch import nn
 from torch.nn.modules import module as module_hooks
 from torch.overrides import TorchFunctionMode
 
-from lazyviz.copying import SharedWrite
-from lazyviz.doctor import hint, remember_sized, was_sized
-from lazyviz.flatten import iter_tensors
-from lazyviz.graph import Node, Param, Trace
-from lazyviz.inits import default_words
-from lazyviz.ops import OpInfo, op_info, written_tensors
-from lazyviz.rng import PrivateRandom, draws_nothing, draws_privately, runs_torch_code_only
-from lazyviz.shapes import is_uninitialized
-from lazyviz.structure import (
+from lazyviz.record.graph import Node, Param, Trace
+from lazyviz.torch.copying import SharedWrite
+from lazyviz.torch.doctor import hint, remember_sized, was_sized
+from lazyviz.torch.flatten import iter_tensors
+from lazyviz.torch.laws import default_words
+from lazyviz.torch.ops import OpInfo, op_info, written_tensors
+from lazyviz.torch.rng import PrivateRandom, draws_nothing, draws_privately, runs_torch_code_only
+from lazyviz.torch.shapes import is_uninitialized
+from lazyviz.torch.structure import (
     module_family,
     output_node,
     param_owners,
@@ -736,7 +736,7 @@ _SCALARS = frozenset({int, float, bool, str, type(None), torch.dtype, torch.devi
 
 
 def _call_tensors(args: tuple, kwargs: dict | None) -> list[torch.Tensor]:
-    """:func:`~lazyviz.flatten.call_tensors` without a generator for flat arguments."""
+    """:func:`~lazyviz.torch.flatten.call_tensors` without a generator for flat arguments."""
     out: list[torch.Tensor] = []
     for value in (args, kwargs.values()) if kwargs else (args,):
         for item in value:

@@ -29,7 +29,7 @@ from torch.nn.modules.module import _WrappedHook
 from torch.nn.parameter import UninitializedBuffer, UninitializedParameter
 from torch.utils.hooks import RemovableHandle
 
-from lazyviz.shapes import is_uninitialized
+from lazyviz.torch.shapes import is_uninitialized
 
 M = TypeVar("M", bound=nn.Module)
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
-from lazyviz.graph import Node, Trace, format_shape
+if TYPE_CHECKING:  # the record's types; graph.py imports this module for Trace.__str__
+    from lazyviz.record.graph import Node, Trace
+
+Shape = list[Any]
 
 
 def render_table(trace: Trace) -> str:
@@ -75,3 +79,11 @@ def _param_text(name: str, before: list | None, after: list | None) -> str:
     if after is not None and after != before:
         text += f" -> {format_shape(after)}"
     return text
+
+
+def format_shape(shape: Shape | None) -> str:
+    """``(256, ?)`` for ``[256, None]``; ``?`` for an unknown shape."""
+    if shape is None:
+        return "?"
+    dims = ["?" if d is None else str(d) for d in shape]
+    return "(" + ", ".join(dims) + ")"

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from lazyviz.frontend import STATIC, bundle_of
+from lazyviz.export.assets import STATIC, bundle_of
 
 __all__ = ["filling_window", "page", "widget_state", "write_html"]
 

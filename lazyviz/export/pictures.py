@@ -1,7 +1,7 @@
 """Pictures of the widget for slides: an SVG or PNG of one step, a GIF of the whole animation.
 
 The widget draws itself: each picture is the offline page
-(:mod:`lazyviz.export`) opened in headless Chromium, moved to the step as
+(:mod:`lazyviz.export.page`) opened in headless Chromium, moved to the step as
 ``w.step = k`` would, and captured once the view has settled. A PNG is a
 screenshot of the widget; an SVG is the widget's own graph ``<svg>`` with
 its computed styles written in (no stylesheet needed), plus the header line
@@ -269,7 +269,7 @@ def _require() -> None:
         import PIL.Image  # noqa: F401
     except ImportError:
         missing.append("pillow")
-    from lazyviz.headless import CHROMIUM_ENV, INSTALL_HINT
+    from lazyviz.export.headless import CHROMIUM_ENV, INSTALL_HINT
 
     chosen = os.environ.get(CHROMIUM_ENV)
     if not missing and chosen and not Path(chosen).exists():
@@ -336,7 +336,7 @@ class _Browser:
                         from playwright.sync_api import sync_playwright
 
                         driver = sync_playwright().start()
-                    from lazyviz.headless import find_chromium
+                    from lazyviz.export.headless import find_chromium
 
                     # $LAZYVIZ_CHROMIUM may change between pictures: the next one uses the new one.
                     wanted = find_chromium()
@@ -363,7 +363,7 @@ def _close(thing: Any, method: str = "close") -> None:
 
 
 def _launch(driver: Any) -> Any:
-    from lazyviz.headless import launch_chromium
+    from lazyviz.export.headless import launch_chromium
 
     try:
         return launch_chromium(driver)
@@ -400,7 +400,7 @@ class _Page:
         return self
 
     def _open(self) -> None:
-        from lazyviz.export import widget_state, write_html
+        from lazyviz.export.page import widget_state, write_html
 
         flush = getattr(self.widget, "_flush_counts", None)
         if callable(flush):

@@ -26,21 +26,21 @@ from typing import Any
 import torch
 from torch import nn
 
-from lazyviz.copying import private_copy
-from lazyviz.defer import strip_defer_hooks
-from lazyviz.flatten import iter_tensors
-from lazyviz.graph import Node
-from lazyviz.histograms import histogram, moments, summary
-from lazyviz.inits import Init, fans, has_reset, is_norm, param_role, resolve_inits
+from lazyviz.inits.defer import strip_defer_hooks
+from lazyviz.inits.histograms import histogram, moments, summary
+from lazyviz.inits.registry import Init, resolve_inits
 from lazyviz.keras import is_keras_model
-from lazyviz.rng import private_random
-from lazyviz.shapes import is_uninitialized
-from lazyviz.trace import Session, _clone_inputs, eager_module
+from lazyviz.record.graph import Node
+from lazyviz.torch.copying import private_copy
+from lazyviz.torch.flatten import iter_tensors
+from lazyviz.torch.laws import fans, has_reset, is_norm, param_role
+from lazyviz.torch.rng import private_random
+from lazyviz.torch.shapes import is_uninitialized
+from lazyviz.torch.trace import Session, _clone_inputs, eager_module
 
 __all__ = [
     "DEFAULT_INITS",
     "compare_data",
-    "compare_inits",
     "histograms_by_node",
     "node_histograms",
 ]
@@ -77,87 +77,6 @@ class _Entry:
     @property
     def qualname(self) -> str:
         return f"{self.node.path}.{self.name}" if self.node.path else self.name
-
-
-def compare_inits(
-    model: nn.Module,
-    *inputs: Any,
-    inits: Any = DEFAULT_INITS,
-    seed: int | None = 0,
-    bins: int | None = None,
-    max_numel: int = MAX_NUMEL,
-    input_kwargs: Mapping[str, Any] | None = None,
-    grads: bool = True,
-    loss_fn: Callable[..., Any] | None = None,
-    target: Any = None,
-) -> Any:
-    """A widget comparing initializers on ``model``: weight histograms and activations by depth.
-
-    Parameters
-    ----------
-    model : torch.nn.Module
-        The model, lazy or not. It is never changed: everything runs on a
-        private copy.
-    *inputs : Tensor or tuple/list/dict of tensors
-        One batch, passed as ``model(*inputs, **input_kwargs)``. It resolves
-        the lazy shapes and flows through the model once per initializer.
-    inits : name, callable, Initializer, list of those, or {label: init} dict
-        Registry names (``"default"``, ``"xavier_uniform"``,
-        ``"kaiming_normal(nonlinearity='relu')"``, ``"normal(std=0.01)"``...),
-        functions that fill a tensor in place like ``torch.nn.init.*_``, or
-        :class:`lazyviz.Initializer` instances.
-    seed : int or None
-        Seeds every draw; the same seed gives the same result. ``None`` draws a
-        fresh seed (the global RNG is untouched either way).
-    bins : int, optional
-        Histogram bins; by default Rice's rule, between 5 and 80.
-    max_numel : int
-        A parameter with more entries is binned from an evenly strided sample
-        of this size (its record says ``"sampled": n``).
-    input_kwargs : dict, optional
-        Keyword inputs of the model.
-    grads : bool
-        Also run one backward pass per initializer on the batch and record
-        each parameter's gradient (``"gradients"`` in the record), for the
-        vanishing / exploding gradients picture. On by default: it adds about
-        one backward pass per initializer (see ``benchmarks/bench_inits.py``).
-    loss_fn : callable, optional
-        ``loss_fn(output, target)`` (``loss_fn(output)`` without a target)
-        returning a scalar tensor, e.g. ``torch.nn.CrossEntropyLoss()``.
-        Without it the loss is the sum of every floating-point entry of the
-        output (``"loss": "sum of outputs"`` in the record).
-    target : Tensor or nested tensors, optional
-        The second argument of ``loss_fn``.
-
-    Returns
-    -------
-    lazyviz.InitsWidget
-        ``.to_dict()`` is the data (schema ``lazyviz.inits/1``);
-        ``.to_html(path)`` writes an offline page.
-
-    Raises
-    ------
-    ValueError
-        An unknown init name (the message lists the valid ones), bad
-        arguments, a batch the model fails on, or a ``loss_fn`` that fails or
-        returns no scalar tensor. (A backward pass that fails inside the model
-        is recorded in ``"grad_errors"`` instead, its rows left empty.)
-    """
-    from lazyviz.inits_widget import InitsWidget
-
-    data, types = compare_data(
-        model,
-        inputs,
-        input_kwargs,
-        inits=inits,
-        seed=seed,
-        bins=bins,
-        max_numel=max_numel,
-        grads=grads,
-        loss_fn=loss_fn,
-        target=target,
-    )
-    return InitsWidget(data, types=types, title=type(model).__name__)
 
 
 def compare_data(
