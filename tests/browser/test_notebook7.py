@@ -27,6 +27,9 @@ last.
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,6 +115,30 @@ def test_nb7_displays_plays_and_syncs_the_widget(nb7: str, chromium: Browser) ->
         page.wait_for_selector(
             f'{ROOT} [data-path="0"][data-state="error"]', state="attached", timeout=60_000
         )
+    finally:
+        context.close()
+
+
+def test_nb7_saves_the_widgets_picture_in_its_output(nb7: str, chromium: Browser) -> None:
+    """The same display update as in JupyterLab: a saved notebook carries the picture."""
+    context = chromium.new_context(viewport={"width": 1300, "height": 1000})
+    try:
+        page = context.new_page()
+        _open_and_run_first_cell(page, nb7)
+        deadline = time.monotonic() + 120  # polls, not a timing assertion
+        while True:
+            page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+            page.keyboard.press("Control+s")
+            page.wait_for_timeout(1500)
+            with urllib.request.urlopen(f"{nb7}/api/contents/widget.ipynb") as response:
+                cell = json.load(response)["content"]["cells"][0]
+            data = cell["outputs"][0]["data"] if cell["outputs"] else {}
+            if "image/svg+xml" in data:
+                break
+            assert time.monotonic() < deadline, f"no picture in the saved output: {sorted(data)}"
+        assert "LazyLinear" in "".join(data["image/svg+xml"])
+        assert "application/vnd.jupyter.widget-view+json" in data
+        assert page.locator(ROOT).count() == 1, "the updated output still shows one widget"
     finally:
         context.close()
 
