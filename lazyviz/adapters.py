@@ -18,7 +18,7 @@ from lazyviz.torch.structure import build_structure
 from lazyviz.torch.trace import Session, eager_module
 from lazyviz.torch.watch import Watcher
 
-__all__ = ["Tracer", "WatcherLike", "make_session", "make_watcher", "trace"]
+__all__ = ["Tracer", "WatcherLike", "find_module", "make_session", "make_watcher", "trace"]
 
 
 class Tracer(Protocol):
@@ -113,3 +113,19 @@ def make_watcher(
 
         return KerasWatcher(model, on_run, on_repeat)
     return Watcher(model, on_run, on_repeat)
+
+
+def find_module(model: Any, path: str) -> tuple[Any, Any] | None:
+    """The module at a node's ``path`` in ``model`` and its parent (None for the root), or
+    None if it is not there: ``get_submodule`` for torch (``"layer1.0"``), the layer
+    name path for Keras (``"block/dense_1"``)."""
+    if is_keras_model(model):
+        from lazyviz.keras.structure import layer_at
+
+        return layer_at(model, path)
+    try:
+        module = model.get_submodule(path)
+        parent = model.get_submodule(path.rpartition(".")[0]) if path else None
+    except AttributeError:
+        return None
+    return module, parent

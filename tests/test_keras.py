@@ -164,7 +164,9 @@ def test_a_failing_batch_is_recorded_on_the_layer_that_raised() -> None:
     assert node(record, "dense")["error"]["type"] == "ValueError"
 
 
-def test_subclassed_model_needs_inplace() -> None:
+def subclassed() -> object:
+    """A subclassed Keras model: clone_model cannot re-create it (no get_config)."""
+
     class Net(keras.Model):
         def __init__(self) -> None:
             super().__init__()
@@ -173,7 +175,11 @@ def test_subclassed_model_needs_inplace() -> None:
         def call(self, x: torch.Tensor) -> torch.Tensor:
             return self.d(x)
 
-    net = Net()
+    return Net()
+
+
+def test_subclassed_model_needs_inplace() -> None:
+    net = subclassed()
     with pytest.raises(TypeError, match="inplace=True"):
         lazyviz.trace(net, torch.rand(2, 3))
     record = lazyviz.trace(net, torch.rand(2, 3), inplace=True).to_dict()
@@ -216,20 +222,16 @@ def test_watch_records_the_first_forward_and_counts_repeats() -> None:
     assert keras.layers.Layer.__call__.__module__.startswith("keras")  # wrapper removed
 
 
-def test_compare_inits_says_keras_is_not_supported_yet() -> None:
-    model = mlp()
-    with pytest.raises(NotImplementedError, match="Keras"):
-        lazyviz.compare_inits(model, torch.rand(8, 20))
-    assert not model.built
+def param(data: dict, path: str, name: str) -> dict:
+    return next(p for p in data["params"] if p["path"] == path and p["param"] == name)
 
 
-@pytest.mark.xfail(raises=NotImplementedError, strict=True, reason="compare_inits: Keras to do")
 def test_compare_inits_on_keras_weights() -> None:
     model = mlp()
     w = lazyviz.compare_inits(model, torch.rand(8, 20), inits=["default", "xavier_uniform"])
     data = w.to_dict()
     assert data["schema"] == "lazyviz.inits/1" and data["inits"] == ["default", "xavier_uniform"]
-    kernel = next(p for p in data["params"] if p["path"] == "dense" and p["param"] == "kernel")
+    kernel = param(data, "dense", "kernel")
     assert kernel["shape"] == [20, 256]
     assert (kernel["fan_in"], kernel["fan_out"]) == (20, 256)
     for label in data["inits"]:
@@ -237,10 +239,285 @@ def test_compare_inits_on_keras_weights() -> None:
     bound = (6 / (20 + 256)) ** 0.5  # Keras' default for Dense: glorot_uniform
     assert kernel["per_init"]["default"]["expected_std"] == pytest.approx(bound / 3**0.5)
     assert abs(kernel["per_init"]["default"]["std"] - bound / 3**0.5) < 0.005
-    bias = next(p for p in data["params"] if p["path"] == "dense" and p["param"] == "bias")
+    assert kernel["per_init"]["default"]["theory"]["x"][1] == pytest.approx(-bound, rel=1e-6)
+    bias = param(data, "dense", "bias")
+    assert (bias["fan_in"], bias["fan_out"]) == (None, None)
     assert bias["per_init"]["xavier_uniform"]["theory"] == {"point": 0.0}
+    assert bias["per_init"]["default"]["theory"] == {"point": 0.0}  # Keras' zeros
     assert [r["path"] for r in data["activations"]["default"]] == ["dense", "dense_1"]
+    assert data["loss"] == "sum of outputs" and set(data["losses"]) == set(data["inits"])
+    grads = data["gradients"]["xavier_uniform"]
+    assert [(g["path"], g["param"]) for g in grads][:2] == [("dense", "kernel"), ("dense", "bias")]
+    assert all(g["norm"] is not None and g["norm"] > 0 for g in grads)
     assert not model.built
+    assert "dense.kernel (20, 256)" in repr(w)
+
+
+def test_compare_inits_node_ids_and_paths_are_those_of_the_trace() -> None:
+    inner = keras.Sequential(
+        [layers.Dense(8, name="dense"), layers.Dense(4, name="dense_1")], name="block"
+    )
+    x = keras.Input((16,))
+    model = keras.Model(x, inner(layers.Dense(16, name="stem")(x)))
+    X = torch.rand(2, 16)
+    data = lazyviz.compare_inits(model, X, inits="default", grads=False).to_dict()
+    record = lazyviz.trace(model, X).to_dict()
+    ids = {n["path"]: n["id"] for n in record["nodes"]}
+    got = [(p["node"], p["path"], p["param"]) for p in data["params"]]
+    assert got == [
+        (ids["stem"], "stem", "kernel"),
+        (ids["stem"], "stem", "bias"),
+        (ids["block/dense"], "block/dense", "kernel"),
+        (ids["block/dense"], "block/dense", "bias"),
+        (ids["block/dense_1"], "block/dense_1", "kernel"),
+        (ids["block/dense_1"], "block/dense_1", "bias"),
+    ]
+    assert [r["path"] for r in data["activations"]["default"]] == [
+        "stem",
+        "block/dense",
+        "block/dense_1",
+    ]
+
+
+def test_registry_inits_use_keras_fans_for_dense_and_conv_kernels() -> None:
+    # Keras kernels are (in, out) and (kh, kw, in, out); torch's fan rule on them would
+    # swap fan_in and fan_out (Dense) or mix kernel and channel sizes (Conv).
+    model = keras.Sequential(
+        [
+            layers.Conv2D(6, 5, name="conv"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(64, name="dense"),
+        ]
+    )
+    inits = ["kaiming_normal", "kaiming_uniform(mode='fan_out')", "xavier_normal", "orthogonal"]
+    data = lazyviz.compare_inits(model, torch.rand(4, 12, 12, 3), inits=inits).to_dict()
+    conv, dense = param(data, "conv", "kernel"), param(data, "dense", "kernel")
+    assert conv["shape"] == [5, 5, 3, 6] and (conv["fan_in"], conv["fan_out"]) == (75, 150)
+    assert dense["shape"] == [8 * 8 * 6, 64] and (dense["fan_in"], dense["fan_out"]) == (384, 64)
+    for p in (conv, dense):
+        fan_in, fan_out = p["fan_in"], p["fan_out"]
+        expected = {
+            "kaiming_normal": (2 / fan_in) ** 0.5,
+            "kaiming_uniform(mode='fan_out')": (2 / fan_out) ** 0.5,
+            "xavier_normal": (2 / (fan_in + fan_out)) ** 0.5,
+        }
+        for label, std in expected.items():
+            hist = p["per_init"][label]
+            assert hist["expected_std"] == pytest.approx(std)
+            assert hist["std"] == pytest.approx(std, rel=0.1), (p["path"], label)
+    # Orthogonal in Keras' layout: the output columns of the (in, out) kernel are orthonormal.
+    model_copy = keras.Sequential([layers.Dense(16, name="d")])
+    data = lazyviz.compare_inits(model_copy, torch.rand(2, 64), inits="orthogonal").to_dict()
+    assert param(data, "d", "kernel")["per_init"]["orthogonal"]["expected_std"] == pytest.approx(
+        1 / 64**0.5
+    )
+
+
+def test_default_is_each_layers_configured_keras_initializer() -> None:
+    model = keras.Sequential(
+        [
+            layers.Dense(32, kernel_initializer="he_normal", bias_initializer="ones", name="a"),
+            layers.Dense(
+                8, kernel_initializer=keras.initializers.RandomNormal(stddev=0.3), name="b"
+            ),
+            layers.BatchNormalization(name="bn"),
+            layers.Embedding(50, 4, name="emb"),
+        ]
+    )
+    data = lazyviz.compare_inits(model, torch.rand(16, 10), inits="default").to_dict()
+    he = param(data, "a", "kernel")["per_init"]["default"]
+    assert he["expected_std"] == pytest.approx((2 / 10) ** 0.5)  # truncated, std kept
+    assert he["std"] == pytest.approx((2 / 10) ** 0.5, rel=0.15)
+    cut = 2 * (2 / 10) ** 0.5 / 0.87962566103423978  # Keras cuts at two (pre-cut) stds
+    assert -cut <= he["edges"][0] and he["edges"][-1] <= cut
+    assert param(data, "a", "bias")["per_init"]["default"]["theory"] == {"point": 1.0}
+    normal = param(data, "b", "kernel")["per_init"]["default"]
+    assert normal["expected_std"] == pytest.approx(0.3)
+    assert param(data, "bn", "gamma")["per_init"]["default"]["theory"] == {"point": 1.0}
+    assert param(data, "bn", "beta")["per_init"]["default"]["theory"] == {"point": 0.0}
+    emb = param(data, "emb", "embeddings")["per_init"]["default"]  # Keras: U(-0.05, 0.05)
+    assert emb["expected_std"] == pytest.approx(0.1 / 12**0.5)
+    assert emb["edges"][0] >= -0.05 and emb["edges"][-1] <= 0.05
+
+
+def test_callables_and_initializers_fill_the_kernel_in_torch_layout() -> None:
+    seen: list[tuple[str, tuple[int, ...]]] = []
+
+    def ones_then_scaled(t: torch.Tensor) -> None:
+        seen.append(("fn", tuple(t.shape)))
+        t.copy_(torch.arange(t.numel(), dtype=t.dtype).reshape(t.shape))
+
+    class MyInit(lazyviz.Initializer):
+        def init_weight(self, name: str, tensor: torch.Tensor) -> None:
+            seen.append((name, tuple(tensor.shape)))
+            tensor.uniform_(5, 10)
+
+        def init_bias(self, name: str, tensor: torch.Tensor) -> None:
+            seen.append((name, tuple(tensor.shape)))
+            tensor.fill_(2)
+
+    model = keras.Sequential([layers.Dense(3, name="dense")])
+    data = lazyviz.compare_inits(
+        model, torch.rand(2, 4), inits={"arange": ones_then_scaled, "mine": MyInit()}
+    ).to_dict()
+    assert seen == [("fn", (3, 4)), ("dense.kernel", (3, 4)), ("dense.bias", (3,))]
+    kernel = param(data, "dense", "kernel")["per_init"]
+    assert kernel["arange"]["expected_std"] is None and kernel["mine"]["expected_std"] is None
+    assert kernel["mine"]["edges"][0] >= 5 and kernel["mine"]["edges"][-1] <= 10
+    bias = param(data, "dense", "bias")["per_init"]
+    assert bias["arange"]["theory"] == {"point": 0.0} and bias["mine"]["mean"] == 2.0
+
+
+def test_torch_layout_round_trip_keeps_each_weight_in_its_place() -> None:
+    from lazyviz.keras.inits import draw_in_torch_layout, torch_layout
+
+    kernel = torch.arange(2 * 3 * 4 * 5.0).reshape(2, 3, 4, 5)  # (kh, kw, in, out)
+    assert torch_layout(kernel.shape) == [5, 4, 2, 3]
+    seen = []
+    same = draw_in_torch_layout(kernel, lambda t: seen.append(t.clone()))
+    assert torch.equal(same, kernel)
+    assert torch.equal(seen[0][1, 2], kernel[:, :, 2, 1])  # [out, in] is a (kh, kw) filter
+
+    def out_index(t: torch.Tensor) -> None:
+        t.copy_(torch.arange(5.0).reshape(5, 1, 1, 1).expand_as(t))
+
+    filled = draw_in_torch_layout(kernel, out_index)
+    assert torch.equal(filled[0, 0, 0], torch.arange(5.0))
+
+
+def test_compare_inits_seeded_and_keeps_the_users_model() -> None:
+    import random
+
+    built = mlp()
+    built(torch.rand(2, 20))
+    weights = [w.copy() for w in built.get_weights()]
+    X = torch.rand(8, 20)
+    for model in (mlp(), built):
+        state, py_state = torch.get_rng_state(), random.getstate()
+        one = lazyviz.compare_inits(model, X, inits=["default", "kaiming_normal"]).to_dict()
+        two = lazyviz.compare_inits(model, X, inits=["kaiming_normal"]).to_dict()
+        assert torch.equal(torch.get_rng_state(), state) and random.getstate() == py_state
+        k1, k2 = param(one, "dense", "kernel"), param(two, "dense", "kernel")
+        assert k1["per_init"]["kaiming_normal"] == k2["per_init"]["kaiming_normal"]
+    assert not mlp().built
+    assert all((a == b).all() for a, b in zip(weights, built.get_weights(), strict=True))
+    assert keras.layers.Layer.__call__.__module__.startswith("keras")
+
+
+def test_compare_inits_loss_fn_and_a_failing_batch() -> None:
+    model = mlp()
+    target = torch.rand(8, 10)
+    data = lazyviz.compare_inits(
+        model,
+        torch.rand(8, 20),
+        inits="default",
+        loss_fn=keras.losses.MeanSquaredError(),
+        target=target,
+    ).to_dict()
+    assert data["loss"] == "MeanSquaredError" and data["losses"]["default"] > 0
+    model(torch.rand(2, 20))
+    with pytest.raises(ValueError, match="dense"):
+        lazyviz.compare_inits(model, torch.rand(2, 7))
+
+
+def test_compare_inits_on_a_subclassed_model_says_it_cannot_copy_it() -> None:
+    with pytest.raises(TypeError, match="compare_inits fills such a copy"):
+        lazyviz.compare_inits(subclassed(), torch.rand(2, 3))
+
+
+def test_widget_histograms_of_a_keras_layer() -> None:
+    inner = keras.Sequential([layers.Dense(8, name="dense")], name="block")
+    x = keras.Input((16,))
+    model = keras.Model(x, inner(layers.Dense(16, name="stem")(x)))
+    weights = [v.copy() for v in model.get_weights()]  # a functional model is built
+    w = lazyviz.LazyViz(model, torch.rand(2, 16))
+    node_id = node(w.to_dict(), "block/dense")["id"]
+    w.selected = node_id
+    assert node_id not in w.histogram_notes
+    hists = w.histograms[node_id]
+    assert set(hists) == {"kernel", "bias"}
+    from lazyviz.inits.compare import DEFAULT_INITS
+
+    assert list(hists["kernel"]) == list(DEFAULT_INITS)
+    kaiming = hists["kernel"]["kaiming_normal"]
+    assert sum(kaiming["counts"]) == 16 * 8
+    assert kaiming["expected_std"] == pytest.approx((2 / 16) ** 0.5)  # fan_in 16, Keras' in
+    default = hists["kernel"]["default"]
+    assert default["expected_std"] == pytest.approx((2 / (16 + 8)) ** 0.5)  # glorot_uniform
+    assert hists["bias"]["default"]["theory"] == {"point": 0.0}
+    assert all((a == b).all() for a, b in zip(weights, model.get_weights(), strict=True))
+
+
+def test_watched_widget_histograms_leave_the_users_weights_alone() -> None:
+    model = mlp()
+    w = lazyviz.watch(model)
+    model(torch.rand(2, 20))
+    weights = [v.copy() for v in model.get_weights()]
+    state = torch.get_rng_state()
+    w.selected = "n1"
+    assert set(w.histograms["n1"]) == {"kernel", "bias"}
+    assert all((a == b).all() for a, b in zip(weights, model.get_weights(), strict=True))
+    assert torch.equal(torch.get_rng_state(), state)
+    w.detach()
+
+
+class CountingRecorder:
+    """Stands in for KerasRecorder in lazyviz.keras.watch and counts recorded forwards."""
+
+    made = 0
+
+    def __new__(cls, *args: object, **kwargs: object) -> object:
+        from lazyviz.keras.recorder import KerasRecorder
+
+        CountingRecorder.made += 1
+        return KerasRecorder(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_watch_counts_a_repeated_forward_without_recording_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import lazyviz.keras.watch as keras_watch
+
+    monkeypatch.setattr(keras_watch, "KerasRecorder", CountingRecorder)
+    CountingRecorder.made = 0
+    model = mlp()
+    w = lazyviz.watch(model)
+    X = torch.rand(4, 20)
+    model(X)  # builds: recorded
+    model(X)  # clean record, same signature, nothing unbuilt: recorded once more, then steady
+    assert CountingRecorder.made == 2
+    for _ in range(5):
+        model(torch.rand(4, 20))
+    assert CountingRecorder.made == 2  # only counted
+    w._flush_counts()
+    assert [h["forwards"] for h in w.history] == [1, 6]
+    model(torch.rand(3, 20))  # another batch size: recorded
+    assert CountingRecorder.made == 3
+    model(torch.rand(3, 20), training=True)  # a flag changes the signature: recorded
+    assert CountingRecorder.made == 4
+    w.detach()
+
+
+def test_a_counted_forward_that_fails_is_recorded_on_its_layer() -> None:
+    class Guard(layers.Layer):
+        def call(self, x: torch.Tensor) -> torch.Tensor:
+            if float(x.detach().max()) > 10:
+                raise ValueError("values above 10")
+            return x
+
+    model = keras.Sequential([layers.Dense(4, name="dense"), Guard(name="guard")])
+    w = lazyviz.watch(model)
+    for _ in range(3):
+        model(torch.zeros(2, 3))
+    assert w.to_dict()["error"] is None
+    with pytest.raises(ValueError, match="above 10"):
+        model(torch.full((2, 3), 100.0))
+    record = w.to_dict()
+    assert record["error"]["path"] == "guard" and record["error"]["type"] == "ValueError"
+    assert "values above 10" in node(record, "guard")["error"]["message"]
+    model(torch.zeros(2, 3))  # recorded again after the failure
+    assert w.to_dict()["error"] is None
+    w.detach()
 
 
 def test_import_lazyviz_does_not_import_keras() -> None:

@@ -1,4 +1,7 @@
-"""SPEC §1: without inplace=True nothing observable about the user's model changes."""
+"""Without inplace=True nothing observable about the user's model changes.
+
+The promise of README, "Trace a model".
+"""
 
 from __future__ import annotations
 
@@ -183,3 +186,96 @@ def test_no_lazyviz_hooks_are_left_behind_even_after_a_failure() -> None:
     lazyviz.trace(nn.Sequential(nn.Linear(2, 2)), torch.rand(2, 3))
     assert [len(getattr(module_hooks, h)) for h in GLOBAL_HOOKS] == before
     assert not torch.overrides._get_current_function_mode_stack()
+
+
+# ------------------------------------------------------- Keras 3 (README, "Keras 3 models")
+# The same promise for a Keras model (torch backend): an unbuilt model stays unbuilt,
+# a built one keeps its weights, and neither RNG (torch's, Python's: Keras draws its
+# seeds there) moves, whatever lazyviz runs on its private copy.
+
+
+def keras_cases() -> dict[str, Any]:
+    keras = pytest.importorskip("keras")
+    layers = keras.layers
+
+    def mlp_k() -> Any:
+        return keras.Sequential(
+            [layers.Dense(16, activation="relu", name="dense"), layers.Dense(3, name="dense_1")]
+        )
+
+    def built_mlp() -> Any:
+        model = mlp_k()
+        model(torch.rand(2, 5))
+        return model
+
+    def conv_bn() -> Any:
+        return keras.Sequential(
+            [
+                layers.Conv2D(4, 3, name="conv"),
+                layers.BatchNormalization(name="bn"),
+                layers.Dropout(0.5, name="drop"),
+                layers.Flatten(name="flat"),
+                layers.Dense(2, name="head"),
+            ]
+        )
+
+    def nested() -> Any:
+        inner = keras.Sequential([layers.Dense(4, name="dense")], name="block")
+        x = keras.Input((5,))
+        return keras.Model(x, inner(layers.Dense(5, name="stem")(x)))
+
+    return {
+        "mlp": (mlp_k, lambda: torch.rand(2, 5)),
+        "built_mlp": (built_mlp, lambda: torch.rand(3, 5)),
+        "conv_bn": (conv_bn, lambda: torch.rand(2, 6, 6, 2)),
+        "nested": (nested, lambda: torch.rand(2, 5)),
+    }
+
+
+def keras_snapshot(model: Any) -> dict[str, Any]:
+    import random
+
+    keras = pytest.importorskip("keras")
+    layers = list(model._flatten_layers())
+    return {
+        "built": [(la.name, la.built) for la in layers],
+        "variables": [
+            (v.path, id(v), tuple(v.shape), torch.tensor(v.numpy()), v.trainable)
+            for v in model.variables
+        ],
+        "training": [(la.name, la.training) for la in layers],
+        "hooks": [(la.name, h, dict(getattr(la, h))) for la in layers for h in HOOK_DICTS],
+        "rng": torch.get_rng_state(),
+        "python_rng": random.getstate(),
+        "layer_call": keras.layers.Layer.__dict__["__call__"],
+    }
+
+
+def _select_every_layer(model: Any, x: torch.Tensor) -> None:
+    w = lazyviz.LazyViz(model, x)
+    for n in w.to_dict()["nodes"]:
+        if n["kind"] == "module":
+            w.selected = n["id"]  # computes that layer's histograms
+    assert w.histograms
+
+
+KERAS_USES = {
+    "trace": lambda model, x: lazyviz.trace(model, x),
+    "widget_histograms": _select_every_layer,
+    "compare_inits": lambda model, x: lazyviz.compare_inits(model, x),
+}
+
+
+@pytest.mark.parametrize("use", KERAS_USES)
+@pytest.mark.parametrize("case", ["mlp", "built_mlp", "conv_bn", "nested"])
+def test_keras_model_is_left_as_it_was(case: str, use: str) -> None:
+    build, make_input = keras_cases()[case]
+    model = build()
+    x = make_input()
+    kept = x.clone()
+    before = keras_snapshot(model)
+    KERAS_USES[use](model, x)
+    assert same(before, keras_snapshot(model))
+    assert torch.equal(x, kept)
+    if case in ("mlp", "conv_bn"):
+        assert not model.built and model.weights == []

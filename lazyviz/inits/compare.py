@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,13 +27,14 @@ import torch
 from torch import nn
 
 from lazyviz.inits.defer import strip_defer_hooks
+from lazyviz.inits.drawers import Entry, KerasDraw, TorchDraw, torch_entries
 from lazyviz.inits.histograms import histogram, moments, summary
-from lazyviz.inits.registry import Init, resolve_inits
+from lazyviz.inits.registry import resolve_inits
 from lazyviz.keras import is_keras_model
-from lazyviz.record.graph import Node
+from lazyviz.record.graph import Node, Trace
 from lazyviz.torch.copying import private_copy
 from lazyviz.torch.flatten import iter_tensors
-from lazyviz.torch.laws import fans, has_reset, is_norm, param_role
+from lazyviz.torch.laws import Law
 from lazyviz.torch.rng import private_random
 from lazyviz.torch.shapes import is_uninitialized
 from lazyviz.torch.trace import Session, _clone_inputs, eager_module
@@ -50,10 +51,6 @@ SCHEMA = "lazyviz.inits/1"
 SUM_OF_OUTPUTS = "sum of outputs"
 """The ``"loss"`` of a record made without ``loss_fn``: every floating output entry, summed."""
 
-KERAS_NOT_YET = (
-    "compare_inits does not support Keras models yet; lazyviz.trace, LazyViz and watch do."
-)
-
 DEFAULT_INITS: tuple[str, ...] = ("default", "xavier_uniform", "kaiming_normal", "normal(std=0.01)")
 """What :func:`compare_inits` compares when ``inits`` is not given."""
 
@@ -64,19 +61,7 @@ A million draws pin 80 bins and the std to well under a percent; binning all of
 a 16M-entry weight would cost more than drawing it."""
 
 
-@dataclass
-class _Entry:
-    """One parameter of the private copy, in graph order."""
-
-    node: Node
-    module: nn.Module
-    parent: nn.Module | None
-    name: str
-    param: nn.Parameter
-
-    @property
-    def qualname(self) -> str:
-        return f"{self.node.path}.{self.name}" if self.node.path else self.name
+Drawer = TorchDraw | KerasDraw
 
 
 def compare_data(
@@ -92,10 +77,15 @@ def compare_data(
     loss_fn: Callable[..., Any] | None = None,
     target: Any = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The ``lazyviz.inits/1`` record and ``{path: module type}``; see :func:`compare_inits`."""
-    if is_keras_model(model):  # not yet: docs/trace-schema.md, "Keras 3"
-        raise NotImplementedError(KERAS_NOT_YET)
-    model = eager_module(model)[0]  # TypeError for what cannot be traced
+    """The ``lazyviz.inits/1`` record and ``{path: module type}``; see :func:`compare_inits`.
+
+    A Keras 3 model (torch backend) gives the same record: its layers' paths and
+    node ids as in its trace records, its weights in Keras' layouts with Keras'
+    fans (:mod:`lazyviz.keras.inits`).
+    """
+    keras = is_keras_model(model)
+    if not keras:
+        model = eager_module(model)[0]  # TypeError for what cannot be traced
     specs = resolve_inits(inits)
     kwargs = dict(kwargs or {})
     if not args and not kwargs:
@@ -113,24 +103,12 @@ def compare_data(
     loss = _Loss(loss_fn, target) if grads else None
     # Inside the caller's inference_mode, tensors made here could not be saved for backward.
     grad_ok = torch.inference_mode(False) if grads else contextlib.nullcontext()
-    with grad_ok, torch.random.fork_rng(devices=_cuda_devices()):
+    with grad_ok, _private_rng(keras=keras):
         torch.manual_seed(torch.seed() if seed is None else seed)
         base_seed = torch.initial_seed()
-        # Our own full copy, run "in place": its parameters are re-drawn between
-        # runs, so they must share no storage with the user's model.
-        mine = private_copy(model)
-        strip_defer_hooks(mine)  # a deferred init would fire in the copy
-        session = Session(mine, inplace=True)
-        trace = session.run(_clone_inputs(args), _clone_inputs(kwargs))
-        if trace.error is not None:
-            err = trace.error
-            raise ValueError(
-                f"compare_inits: the model failed on this batch in {err['path'] or '(root)'} "
-                f"({err['type']}: {err['message']})"
-            )
-        entries = _entries(session.model, list(trace.nodes.values()))
-        keep = _snapshot_unresettable(entries)
-        params = [_param_record(e) for e in entries]
+        session, trace, drawer = _prepared(model, args, kwargs, keras=keras)
+        entries = drawer.entries
+        params = [_param_record(e, drawer) for e in entries]
         activations: dict[str, list[dict[str, Any]]] = {}
         gradients: dict[str, list[dict[str, Any]]] = {}
         losses: dict[str, float | None] = {}
@@ -138,9 +116,10 @@ def compare_data(
         in_order = _forward_order(entries, trace.events)
         for spec in specs:
             torch.manual_seed(base_seed)
-            _fill(session.model, entries, spec, keep)
+            drawer.fill(spec)
             for entry, record in zip(entries, params, strict=True):
-                record["per_init"][spec.label] = _histogram(entry, spec, bins, max_numel)
+                law = drawer.law(spec, entry)
+                record["per_init"][spec.label] = _histogram(entry.param, law, bins, max_numel)
             if loss is None:
                 activations[spec.label] = _activations(session, args, kwargs)
                 continue
@@ -169,79 +148,58 @@ def _cuda_devices() -> list[int]:
     return list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
 
 
+@contextlib.contextmanager
+def _private_rng(*, keras: bool) -> Iterator[None]:
+    """torch's RNG forked; for Keras also Python's ``random`` (Keras draws its seeds there)."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(torch.random.fork_rng(devices=_cuda_devices()))
+        if keras:
+            from lazyviz.keras.session import keras_random
+
+            stack.enter_context(keras_random())
+        yield
+
+
 # ----------------------------------------------------------------- the copy
-def _entries(model: nn.Module, nodes: list[Node]) -> list[_Entry]:
-    """Every floating-point parameter once (tied ones under their first owner), in graph order."""
-    modules = [n for n in nodes if n.kind == "module"]
-    parents: dict[int, nn.Module] = {}
-    for module in model.modules():
-        for child in module.children():
-            parents.setdefault(id(child), module)
-    seen: set[int] = set()
-    out = []
-    for node, module in zip(modules, model.modules(), strict=True):
-        for name, param in module._parameters.items():
-            if param is None or id(param) in seen or is_uninitialized(param):
-                continue  # a layer the batch never reached has nothing drawn yet
-            if not param.is_floating_point():
-                continue
-            seen.add(id(param))
-            out.append(_Entry(node, module, parents.get(id(module)), name, param))
-    return out
+def _prepared(
+    model: Any, args: tuple, kwargs: dict[str, Any], *, keras: bool
+) -> tuple[Any, Trace, Drawer]:
+    """Our own full copy, materialized by one run of the batch, and how to draw its parameters.
+
+    The copy runs "in place": its parameters are re-drawn between runs, so they
+    share no storage with the user's model.
+    """
+    args, kwargs = _clone_inputs(args), _clone_inputs(kwargs)
+    if keras:
+        from lazyviz.keras.inits import built_copy, keras_weights
+
+        keras_session, trace = built_copy(model, args, kwargs)
+        _raise_failure(trace)
+        found = keras_weights(keras_session.model)
+        entries = [Entry(trace.nodes[n], lay, up, name, t) for n, lay, up, name, t in found]
+        return keras_session, trace, KerasDraw(entries)
+    mine = private_copy(model)
+    strip_defer_hooks(mine)  # a deferred init would fire in the copy
+    session = Session(mine, inplace=True)
+    trace = session.run(args, kwargs)
+    _raise_failure(trace)
+    entries = torch_entries(session.model, list(trace.nodes.values()))
+    return session, trace, TorchDraw(session.model, entries)
 
 
-def _snapshot_unresettable(entries: list[_Entry]) -> dict[int, torch.Tensor]:
-    """Parameters of modules with no ``reset_parameters``: what they are is their default."""
-    return {
-        id(e.param): e.param.detach().clone()
-        for e in entries
-        if not has_reset(e.module) and not is_norm(e.module)
-    }
-
-
-def _fill(
-    model: nn.Module, entries: list[_Entry], spec: Init, keep: dict[int, torch.Tensor]
-) -> None:
-    """Re-draw every parameter of the copy with ``spec``, module by module, children first."""
-    by_module: dict[int, list[_Entry]] = {}
-    for entry in entries:
-        by_module.setdefault(id(entry.module), []).append(entry)
-    for module in reversed(list(model.modules())):
-        _draw(module, by_module.get(id(module), []), spec, keep)
-
-
-def _draw(module: nn.Module, own: list[_Entry], spec: Init, keep: dict[int, torch.Tensor]) -> None:
-    """Fill one module's own parameters with ``spec`` (PyTorch's reset first where needed)."""
-    plain_keeps = spec.initializer is None and any(
-        param_role(module, e.name, e.param.dim()) == "other" for e in own
-    )
-    if spec.is_default or plain_keeps:
-        _reset_default(module, own, keep)
-    if not spec.is_default:
-        for e in own:
-            spec.fill(module, e.name, e.qualname, e.param)
-
-
-def _reset_default(module: nn.Module, own: list[_Entry], keep: dict[int, torch.Tensor]) -> None:
-    with torch.no_grad():
-        if is_norm(module):  # reset_parameters would also reset the running statistics
-            for e in own:
-                e.param.fill_(1.0) if e.name == "weight" else e.param.zero_()
-            return
-        reset = getattr(module, "reset_parameters", None)
-        if isinstance(module, nn.MultiheadAttention):
-            reset = module._reset_parameters
-        if callable(reset):
-            reset()
-        for e in own:
-            if id(e.param) in keep:
-                e.param.copy_(keep[id(e.param)])
+def _raise_failure(trace: Trace) -> None:
+    if trace.error is not None:
+        err = trace.error
+        raise ValueError(
+            f"compare_inits: the model failed on this batch in {err['path'] or '(root)'} "
+            f"({err['type']}: {err['message']})"
+        )
 
 
 # ----------------------------------------------------------------- records
-def _param_record(entry: _Entry) -> dict[str, Any]:
+def _param_record(entry: Entry, drawer: Drawer) -> dict[str, Any]:
     shape = list(entry.param.shape)
-    fan_in, fan_out = fans(shape)
+    fan_in, fan_out = drawer.fans(entry)
     return {
         "node": entry.node.id,
         "path": entry.node.path,
@@ -253,9 +211,11 @@ def _param_record(entry: _Entry) -> dict[str, Any]:
     }
 
 
-def _histogram(entry: _Entry, spec: Init, bins: int | None, max_numel: int) -> dict[str, Any]:
-    param = entry.param.detach()
-    law = spec.law(entry.module, entry.name, list(param.shape), entry.parent)
+def _histogram(
+    values: torch.Tensor, law: Law | None, bins: int | None, max_numel: int
+) -> dict[str, Any]:
+    """The histogram record of ``values`` drawn from ``law`` (None: no closed form)."""
+    param = values.detach()
     sampled: int | None = None
     if param.is_meta:  # nothing was drawn: draw from the law instead
         n = min(param.numel(), max_numel)
@@ -275,7 +235,7 @@ def _histogram(entry: _Entry, spec: Init, bins: int | None, max_numel: int) -> d
     return record
 
 
-def _activations(session: Session, args: tuple, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+def _activations(session: Any, args: tuple, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
 
     def on_output(node: Node, outputs: list[torch.Tensor]) -> None:
@@ -346,7 +306,7 @@ class _Run:
     error: str | None
 
 
-def _forward_order(entries: list[_Entry], events: list[dict[str, Any]]) -> list[_Entry]:
+def _forward_order(entries: list[Entry], events: list[dict[str, Any]]) -> list[Entry]:
     """``entries`` by first entry of their module in the batch (graph order among equals)."""
     first: dict[str, int] = {}
     for event in events:
@@ -358,7 +318,7 @@ def _forward_order(entries: list[_Entry], events: list[dict[str, Any]]) -> list[
 
 
 def _activations_and_gradients(
-    session: Session, args: tuple, kwargs: dict[str, Any], entries: list[_Entry], loss: _Loss
+    session: Any, args: tuple, kwargs: dict[str, Any], entries: list[Entry], loss: _Loss
 ) -> _Run:
     """One recorded forward under grad mode (the activations), then one backward of ``loss``."""
     for param in session.model.parameters():
@@ -388,7 +348,7 @@ def _activations_and_gradients(
     return _Run(activations, gradients, value, error)
 
 
-def _grad_row(entry: _Entry, *, failed: bool) -> dict[str, Any]:
+def _grad_row(entry: Entry, *, failed: bool) -> dict[str, Any]:
     """The row of the entry's gradient: mean, std and norm; if there is none, nulls and why."""
     row: dict[str, Any] = {"path": entry.node.path, "param": entry.name}
     grad = entry.param.grad
@@ -420,8 +380,8 @@ def histograms_by_node(data: Mapping[str, Any]) -> dict[str, dict[str, dict[str,
 
 
 def node_histograms(
-    module: nn.Module,
-    parent: nn.Module | None,
+    module: Any,
+    parent: Any,
     path: str,
     *,
     inits: Any = DEFAULT_INITS,
@@ -434,8 +394,12 @@ def node_histograms(
     What the widget's details panel shows for a selected node, computed on
     demand: a private copy of the module is filled with each initializer in
     turn (re-seeded for each, on a private generator), so neither the user's
-    module nor the global RNG is touched.
+    module nor the global RNG is touched. A Keras layer's variables (``kernel``,
+    ``bias``...) are drawn into new tensors instead (:class:`KerasDraw`), never
+    written.
     """
+    if is_keras_model(module):
+        return _keras_node_histograms(module, parent, path, inits, seed, bins, max_numel)
     own = [
         n
         for n, p in module._parameters.items()
@@ -447,12 +411,33 @@ def node_histograms(
     mine = private_copy(module)
     strip_defer_hooks(mine)
     node = Node(id="", path=path, type=type(module).__name__, kind="module", parent=None)
-    entries = [_Entry(node, mine, parent, name, mine._parameters[name]) for name in own]  # type: ignore[arg-type]
-    keep = _snapshot_unresettable(entries)
+    entries = [Entry(node, mine, parent, name, mine._parameters[name]) for name in own]
+    drawer = TorchDraw(mine, entries)
     out: dict[str, dict[str, Any]] = {name: {} for name in own}
     for spec in specs:
         with private_random(seed):
-            _draw(mine, entries, spec, keep)
+            drawer.fill(spec)
             for e in entries:
-                out[e.name][spec.label] = _histogram(e, spec, bins, max_numel)
+                law = drawer.law(spec, e)
+                out[e.name][spec.label] = _histogram(e.param, law, bins, max_numel)
+    return out
+
+
+def _keras_node_histograms(
+    layer: Any, parent: Any, path: str, inits: Any, seed: int, bins: int | None, max_numel: int
+) -> dict[str, dict[str, Any]]:
+    from lazyviz.keras.inits import own_weights
+
+    own = own_weights(layer)
+    if not own:
+        return {}
+    specs = resolve_inits(inits)
+    node = Node(id="", path=path, type=type(layer).__name__, kind="module", parent=None)
+    drawer = KerasDraw([Entry(node, layer, parent, name, t) for name, t in own])
+    out: dict[str, dict[str, Any]] = {name: {} for name, _ in own}
+    for spec in specs:
+        with private_random(seed):
+            for e in drawer.entries:
+                law = drawer.law(spec, e)
+                out[e.name][spec.label] = _histogram(drawer.values(spec, e), law, bins, max_numel)
     return out

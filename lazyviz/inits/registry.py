@@ -114,13 +114,24 @@ class Init:
         return self.kind == "registry" and self.name == "default"
 
     # ---------------------------------------------------------------- filling
-    def fill(self, module: nn.Module, name: str, qualname: str, tensor: torch.Tensor) -> bool:
+    def fill(
+        self,
+        module: nn.Module,
+        name: str,
+        qualname: str,
+        tensor: torch.Tensor,
+        *,
+        role: str | None = None,
+    ) -> bool:
         """Fill ``module.<name>`` (``tensor``) in place; False if it was left as it is.
 
         ``"default"`` is not filled here (it is the module's own
-        ``reset_parameters``, see :func:`reset_defaults`).
+        ``reset_parameters``, see :func:`reset_defaults`). ``role`` (``"weight"``,
+        ``"bias"``, ``"scale"`` or ``"other"``) is the parameter's part in the
+        Gluon rule when another framework decides it (a Keras ``gamma``);
+        by default :func:`~lazyviz.torch.laws.param_role` tells.
         """
-        role = param_role(module, name, tensor.dim())
+        role = role or param_role(module, name, tensor.dim())
         with torch.no_grad():
             if self.initializer is not None:
                 if role == "bias":
@@ -157,13 +168,21 @@ class Init:
         return {"bias": "zeros", "scale": "ones"}.get(role, self.label)
 
     # ---------------------------------------------------------------- the law
-    def law(self, module: nn.Module, name: str, shape: Sequence[int], parent: Any = None) -> Any:
+    def law(
+        self,
+        module: nn.Module,
+        name: str,
+        shape: Sequence[int],
+        parent: Any = None,
+        *,
+        role: str | None = None,
+    ) -> Any:
         """The :class:`Law` of ``module.<name>`` with this init, or None (no closed form).
 
         ``parent`` is the module that owns ``module`` (it matters for PyTorch's
-        default of ``MultiheadAttention.out_proj.bias``).
+        default of ``MultiheadAttention.out_proj.bias``); ``role`` as for :meth:`fill`.
         """
-        role = param_role(module, name, len(shape))
+        role = role or param_role(module, name, len(shape))
         if self.initializer is not None:
             base = Initializer
             if role == "bias" and type(self.initializer).init_bias is base.init_bias:

@@ -24,12 +24,15 @@ def trace_keras(model: Any, args: tuple, kwargs: Mapping[str, Any], *, inplace: 
     return KerasSession(model, inplace=inplace).run(args, kwargs)
 
 
-def private_keras_copy(model: Any) -> Any:
+INPLACE_ADVICE = "or pass inplace=True to run the batch through the model itself."
+
+
+def private_keras_copy(model: Any, *, advice: str = INPLACE_ADVICE) -> Any:
     """A copy of ``model`` sharing nothing with it: unbuilt if it is unbuilt, else same weights.
 
     ``keras.models.clone_model`` for Sequential and functional models (and
     layers with a config); a subclassed model it cannot re-create is a
-    ``TypeError`` that says to pass ``inplace=True``.
+    ``TypeError`` that ends with ``advice`` (by default: pass ``inplace=True``).
     """
     import keras
 
@@ -43,8 +46,7 @@ def private_keras_copy(model: Any) -> Any:
             raise TypeError(
                 f"lazyviz cannot make a private copy of the Keras model {model.name!r} "
                 f"({type(model).__name__}): keras.models.clone_model failed ({exc}). "
-                "Subclassed models need a get_config/from_config pair to be cloned; or pass "
-                "inplace=True to run the batch through the model itself."
+                "Subclassed models need a get_config/from_config pair to be cloned; " + advice
             ) from exc
         if getattr(model, "built", False) and model.weights:
             if not copy.built or len(copy.weights) != len(model.weights):

@@ -20,7 +20,9 @@ __all__ = [
     "KerasLayers",
     "build_keras_structure",
     "initializer_words",
+    "layer_at",
     "layer_family",
+    "layer_initializer",
     "own_variables",
     "shape_before",
 ]
@@ -51,6 +53,7 @@ class KerasLayers:
         self.parents: dict[int, str | None] = {}
         self.ids: dict[int, str] = {}
         self.leaf: dict[int, bool] = {}
+        self._by_path: dict[str, Any] = {}
         self._walk(model, "", None)
 
     def _walk(self, layer: Any, path: str, parent: str | None) -> None:
@@ -59,6 +62,7 @@ class KerasLayers:
         self.ids[id(layer)] = f"n{len(self.layers)}"
         self.layers.append(layer)
         self.paths[id(layer)] = path
+        self._by_path.setdefault(path, layer)
         self.parents[id(layer)] = parent
         kids = children(layer)
         self.leaf[id(layer)] = not kids
@@ -67,6 +71,23 @@ class KerasLayers:
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.layers)
+
+    def at(self, path: str) -> Any:
+        """The layer whose node path is ``path`` (``""``: the model), or None."""
+        return self._by_path.get(path)
+
+
+def layer_at(model: Any, path: str) -> tuple[Any, Any] | None:
+    """The layer at ``path`` (as the record names it, ``"block/dense_1"``) and its parent.
+
+    The parent is None for the model itself; None if no layer has that path.
+    """
+    layers = KerasLayers(model)
+    layer = layers.at(path)
+    if layer is None:
+        return None
+    parent = layers.parents[id(layer)]
+    return layer, (None if parent is None else layers.at(parent))
 
 
 def build_keras_structure(
@@ -216,16 +237,37 @@ def infers(layer: Any) -> dict[str, Any] | None:
     return None
 
 
+def layer_initializer(layer: Any, name: str) -> tuple[str, Any] | None:
+    """The attribute name and the Keras initializer ``build`` fills variable ``name`` with.
+
+    Keras keeps no initializer on a variable once it is filled; the layer keeps
+    the one it was given (or its default) as ``<name>_initializer``
+    (``kernel_initializer``, ``gamma_initializer``, ``embeddings_initializer``),
+    ``<x>_initializer`` for a ``<x>_kernel`` (``recurrent_kernel`` ->
+    ``recurrent_initializer``), or ``depthwise_initializer`` for a depthwise
+    convolution's ``kernel``. None if the layer has none of these.
+    """
+    attrs = [f"{name}_initializer", f"{name.removesuffix('_kernel')}_initializer"]
+    if name == "kernel":
+        attrs.append("depthwise_initializer")
+    for attr in attrs:
+        init = getattr(layer, attr, None)
+        if init is not None and callable(init):
+            return attr, init
+    return None
+
+
 def initializer_words(layer: Any, name: str) -> str | None:
     """How Keras filled the layer's variable ``name`` when ``build`` created it, in words.
 
-    ``Keras kernel_initializer: GlorotUniform``: the layer's own
-    ``<name>_initializer``, the default or the one it was given; None if it has none.
+    ``Keras kernel_initializer: GlorotUniform``: the layer's own initializer
+    (:func:`layer_initializer`), the default or the one it was given; None if it has none.
     """
-    init = getattr(layer, f"{name}_initializer", None)
-    if init is None:
+    found = layer_initializer(layer, name)
+    if found is None:
         return None
-    return f"Keras {name}_initializer: {type(init).__name__}"
+    attr, init = found
+    return f"Keras {attr}: {type(init).__name__}"
 
 
 def static_edges(layers: KerasLayers) -> list[tuple[str, str]]:

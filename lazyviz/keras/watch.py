@@ -3,9 +3,13 @@
 The watched model's own calls go through lazyviz's wrapper of
 ``keras.layers.Layer.__call__`` (see :mod:`lazyviz.keras.recorder`), so a
 layer's build, which Keras runs before the torch module call, is seen as it
-happens. Every forward is recorded; the widget counts one that repeats the
-last record (same nodes and shapes, nothing built, no error) instead of
-adding an entry.
+happens. As for a torch model (:mod:`lazyviz.torch.watch`), a forward whose
+inputs have the signature of the last recorded one (shapes, dtypes, devices,
+plain flags such as ``training=True``), after a clean record (nothing built,
+no error), on a model that has as many layers and variables as then and no
+unbuilt layer, is only counted: no per-layer work. Any other forward is
+recorded whole. A counted forward that fails is recorded from outside: the
+innermost layer of the model on the exception's traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from lazyviz.keras.recorder import KerasRecorder
 from lazyviz.keras.structure import KerasLayers, build_keras_structure
 from lazyviz.record.graph import Trace
 from lazyviz.torch.flatten import labelled_inputs
+from lazyviz.torch.repeats import input_signature, is_clean
 
 __all__ = ["KerasWatcher"]
 
@@ -40,6 +45,8 @@ class KerasWatcher:
         self._on_run = on_run
         self._on_repeat = on_repeat
         self._attached = True
+        self._steady: tuple[Any, ...] | None = None  # inputs of forwards that only count
+        self._extent: tuple[int, int] | None = None  # (layers, variables) of the model then
         rec.install()
         rec.watch_root(model, self._handle)
 
@@ -67,6 +74,10 @@ class KerasWatcher:
 
     def _handle(self, layer: Any, args: tuple, kwargs: dict) -> Any:
         try:
+            key = input_signature(layer, args, kwargs)
+            if key is not None and key == self._steady and _extent(layer) == self._extent:
+                return self._repeat(layer, args, kwargs)
+            self._steady = None
             layers = KerasLayers(layer)
             inputs = labelled_inputs(args, kwargs)
             trace = build_keras_structure(layer, inputs=inputs, with_edges=False, layers=layers)
@@ -82,6 +93,25 @@ class KerasWatcher:
                 self._report(recorder.fail, exc, trace)
                 raise
         self._report(recorder.finish, output, trace)
+        try:  # the next forwards with this signature only count, unless something is unbuilt
+            if is_clean(trace) and all(getattr(la, "built", True) for la in layers):
+                self._steady, self._extent = key, _extent(layer)
+        except Exception as exc:
+            _warn(exc)
+        return output
+
+    def _repeat(self, layer: Any, args: tuple, kwargs: dict) -> Any:
+        """A forward like the last recorded one: run it untouched, count it."""
+        try:
+            output = rec.original_call(layer, args, kwargs)
+        except Exception as exc:
+            self._steady = None
+            try:
+                self._on_run(_failure_outside(layer, exc))
+            except Exception as err:
+                _warn(err)
+            raise
+        self._on_repeat()
         return output
 
     def _report(self, close: Callable[[Any], None], value: Any, trace: Trace) -> None:
@@ -90,6 +120,29 @@ class KerasWatcher:
             self._on_run(trace)
         except Exception as exc:
             _warn(exc)
+
+
+def _extent(model: Any) -> tuple[int, int]:
+    """How many layers and variables ``model`` has: a layer added since changes it."""
+    return len(list(model._flatten_layers())), len(model.variables)
+
+
+def _failure_outside(model: Any, exc: BaseException) -> Trace:
+    """The record of a counted forward that failed: its structure, closed by the failure on
+    the innermost layer of ``model`` whose code is on the exception's traceback."""
+    layers = KerasLayers(model)
+    trace = build_keras_structure(model, layers=layers)
+    recorder = KerasRecorder(layers, trace)
+    failing = model
+    tb = exc.__traceback__
+    while tb is not None:
+        owner = tb.tb_frame.f_locals.get("self")
+        if owner is not None and id(owner) in layers.ids:
+            failing = owner
+        tb = tb.tb_next
+    recorder.failure = (trace.nodes[layers.ids[id(failing)]], exc)
+    recorder.fail(exc)
+    return trace
 
 
 def _warn(exc: Exception) -> None:

@@ -33,6 +33,7 @@ from torch.nn.modules import module as module_hooks
 from lazyviz.record.graph import Trace
 from lazyviz.torch.flatten import labelled_inputs
 from lazyviz.torch.recorder import Recorder
+from lazyviz.torch.repeats import input_signature, is_clean
 from lazyviz.torch.shapes import is_uninitialized
 from lazyviz.torch.structure import build_structure
 from lazyviz.torch.trace import eager_module
@@ -186,7 +187,7 @@ class Watcher:
         root = self._model()
         if root is None:
             return
-        key = _signature(root, args, kwargs)
+        key = input_signature(root, args, kwargs)
         frame = sys._getframe(3)  # _guarded <- _pre <- torch's inner <- _call_impl
         thread = threading.get_ident()
         if key is not None and key == self._steady:  # repeated, with several inputs
@@ -223,7 +224,7 @@ class Watcher:
                 recorder.finish(output)
         trace = recorder.trace
         self._members = {id(m) for m in root.modules()}
-        if _clean(trace) and not _still_lazy(root):
+        if is_clean(trace) and not _still_lazy(root):
             self._steady = call.key
         self._on_run(trace)
 
@@ -249,42 +250,6 @@ class Watcher:
             )
 
 
-def _signature(root: nn.Module, args: tuple, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
-    """What decides a forward's record besides the model: its tensors' shapes, dtypes, devices.
-
-    Non-tensor arguments count by value when they are plain (a flag like
-    ``use_cache=False`` changes the path); any other object makes the forward
-    unique (None), so it is recorded.
-    """
-    if len(args) == 1 and not kwargs and type(args[0]) is torch.Tensor:  # the common case, fast
-        x = args[0]
-        return (root.training, x.shape, x.dtype, x.device)
-    parts: list[Any] = [root.training]
-    for value in (*args, *sorted(kwargs.items())):
-        if not _describe(value, parts):
-            return None
-    return tuple(parts)
-
-
-_PLAIN = (int, float, bool, str, type(None))
-
-
-def _describe(value: Any, parts: list[Any]) -> bool:
-    if isinstance(value, torch.Tensor):
-        parts.append((value.shape, value.dtype, value.device))
-    elif isinstance(value, _PLAIN):
-        parts.append(value)
-    elif isinstance(value, (tuple, list)):
-        parts.append(len(value))
-        return all(_describe(v, parts) for v in value)
-    elif isinstance(value, dict):
-        parts.append(tuple(value))
-        return all(_describe(v, parts) for v in value.values())
-    else:
-        return False
-    return True
-
-
 def _running(frame: types.FrameType | None) -> bool:
     """The frame is on this thread's stack: the call it belongs to has not ended."""
     if frame is None:
@@ -295,12 +260,6 @@ def _running(frame: types.FrameType | None) -> bool:
             return True
         current = current.f_back
     return False
-
-
-def _clean(trace: Trace) -> bool:
-    return trace.error is None and not any(
-        e["kind"] in ("materialize", "init", "error") for e in trace.events
-    )
 
 
 def _still_lazy(root: nn.Module) -> bool:
