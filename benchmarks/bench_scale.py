@@ -26,7 +26,7 @@ record's share). In headless Chromium (network cut by the page's CSP):
   ``--animate-seconds`` with ``window.lazyvizModel.set("playing", true)`` at
   ``--speed`` (16 = 64 events per second), median and p95.
 
-Targets (issue): at 20k modules first paint <= 1.5 s, p95 frame <= 20 ms
+Targets: at 20k modules first paint <= 1.5 s, p95 frame <= 20 ms
 (>= 50 fps), page <= 1 MB + 1 KB per module.
 """
 

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 import lazyviz
+from lazyviz.record.names import qualname
 from lazyviz.torch.shapes import is_uninitialized
 
 X = torch.rand(2, 20)
@@ -254,6 +255,27 @@ def test_layers_the_batch_never_reached_are_left_out() -> None:
     assert {p["path"] for p in data["params"]} == {"used"}
 
 
+def test_a_layer_created_during_the_run_is_paired_with_its_own_node() -> None:
+    class GrowsInsideABlock(nn.Module):
+        """``block.1`` is created by the first forward: its node comes last in the
+        record, its module before ``head`` in ``named_modules()``."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.block = nn.Sequential(nn.LazyLinear(8))
+            self.head = nn.Linear(8, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if len(self.block) == 1:
+                self.block.append(nn.Linear(8, 8))
+            return self.head(self.block(x))
+
+    data = lazyviz.compare_inits(GrowsInsideABlock(), torch.rand(2, 5), inits=["default"])
+    shapes = {(p["path"], p["param"]): p["shape"] for p in data.to_dict()["params"]}
+    assert shapes[("head", "weight")] == [3, 8]
+    assert shapes[("block.1", "weight")] == [8, 8]
+
+
 # ----------------------------------------------------------------- gradients
 def two_layer() -> nn.Sequential:
     return nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3))
@@ -283,9 +305,9 @@ def hand_gradients(
 
 
 def assert_rows_match(rows: list[dict], grads: dict[str, torch.Tensor]) -> None:
-    assert [f"{r['path']}.{r['param']}" for r in rows] == list(grads)
+    assert [qualname(r["path"], r["param"]) for r in rows] == list(grads)
     for row in rows:
-        g = grads[f"{row['path']}.{row['param']}"].double()
+        g = grads[qualname(row["path"], row["param"])].double()
         std, mean = torch.std_mean(g, correction=0)
         assert row["mean"] == pytest.approx(float(mean), rel=1e-5, abs=1e-7)
         assert row["std"] == pytest.approx(float(std), rel=1e-5, abs=1e-7)

@@ -1,4 +1,6 @@
-"""The code stored once per notebook, and the picture kept in a widget's own output (SPEC §3b).
+"""The code stored once per notebook, and the picture kept in a widget's own output.
+
+The traits and messages involved are in docs/widget-state.md.
 
 Python's half: what a saved notebook stores per widget, the Runtime model
 that holds the bundle, the kernel's answer when a front end asks for the

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import lazyviz
+from lazyviz.record.names import qualname
 
 
 class Residual(nn.Module):
@@ -166,11 +167,7 @@ def test_recorded_shapes_are_what_pytorch_materializes(spec: list) -> None:
     t = lazyviz.trace(build(spec), batch(spec))
     assert t.error is None, (spec, t.error)
     params, outputs = pytorch_truth(spec)
-    recorded = {
-        (f"{n.path}.{p.name}" if n.path else p.name): p.shape
-        for n in t.nodes.values()
-        for p in n.params
-    }
+    recorded = {qualname(n.path, p.name): p.shape for n in t.nodes.values() for p in n.params}
     assert recorded == params
     for node in t.nodes.values():
         if node.kind == "module" and node.path in outputs:

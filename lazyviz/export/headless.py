@@ -14,7 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "CHROMIUM_ENV", "find_chromium", "launch_chromium"]
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "CHROMIUM_ENV",
+    "LOCAL_SCHEMES",
+    "cut_network",
+    "find_chromium",
+    "launch_chromium",
+]
 
 CHROMIUM_ENV = "LAZYVIZ_CHROMIUM"
 """Environment variable naming the Chromium or Chrome executable to drive."""
@@ -68,6 +76,30 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+LOCAL_SCHEMES = ("file:", "blob:", "data:")
+"""What an offline page may load: its own file, the Blob URLs of its workers, inline data."""
+
+
+def cut_network(context: Any, blocked: list[str] | None = None) -> None:
+    """Abort every request of a Playwright browser ``context`` that is not local.
+
+    An exported page must work with no network: with the network cut, a
+    request that slipped in fails visibly instead of quietly succeeding.
+    ``blocked``, if given, collects the URLs aborted.
+    """
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+            return
+        if blocked is not None:
+            blocked.append(url)
+        route.abort()
+
+    context.route("**/*", route)
+
 
 INSTALL_HINT = (
     "Install Chromium (Debian/Ubuntu: `apt-get install chromium`; macOS: "

@@ -374,7 +374,7 @@ def _launch(driver: Any) -> Any:
 _BROWSER = _Browser()
 atexit.register(_BROWSER.close)
 
-_SNAPSHOT_JS = resources.files("lazyviz").joinpath("snapshot.js")
+_SNAPSHOT_JS = resources.files("lazyviz.export").joinpath("snapshot.js")
 
 # Transitions would make a frame depend on when it is taken; at rest the widget looks the same.
 _STILL_CSS = ".lazyviz, .lazyviz * { transition: none !important; animation: none !important; }"
@@ -400,6 +400,7 @@ class _Page:
         return self
 
     def _open(self) -> None:
+        from lazyviz.export.headless import cut_network
         from lazyviz.export.page import widget_state, write_html
 
         flush = getattr(self.widget, "_flush_counts", None)
@@ -417,7 +418,7 @@ class _Page:
             color_scheme="light",
             reduced_motion="reduce",
         )
-        self.context.route("**/*", _local_only)
+        cut_network(self.context)
         self.context.add_init_script(script=_SNAPSHOT_JS.read_text(encoding="utf-8"))
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -461,13 +462,6 @@ class _Page:
                 context.close()
         finally:
             self._tmp.cleanup()
-
-
-def _local_only(route: Any) -> None:
-    if route.request.url.startswith(("file:", "blob:", "data:")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 # --------------------------------------------------------------------- GIF

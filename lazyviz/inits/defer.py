@@ -30,6 +30,7 @@ from torch import nn
 from torch.utils.hooks import RemovableHandle
 
 from lazyviz.inits.registry import Init, resolve_init
+from lazyviz.record.names import qualname
 from lazyviz.torch.shapes import is_uninitialized
 from lazyviz.torch.trace import eager_module, record_init
 
@@ -185,7 +186,7 @@ def _initialize_known(
             if param is None or is_uninitialized(param):
                 continue
             if name in mark.done and not force:
-                skipped.append(_qualify(mark.prefix, name))
+                skipped.append(qualname(mark.prefix, name))
                 continue
             _apply(module, mark, name, param, spec)
     return skipped
@@ -230,17 +231,13 @@ def _apply_new(module: nn.Module, spec: Init) -> None:
 def _apply(
     module: nn.Module, mark: _ModuleMark, name: str, param: torch.Tensor, spec: Init
 ) -> None:
-    filled = spec.fill(module, name, _qualify(mark.prefix, name), param)
+    filled = spec.fill(module, name, qualname(mark.prefix, name), param)
     mark.done.add(name)
     # A plain init leaves 1-D parameters that are neither biases nor scales as PyTorch made them.
-    # The event carries the init's label (SPEC: "init": <label>) and, where the Gluon
+    # The event carries the init's label (its "init", docs/trace-schema.md) and, where the Gluon
     # rule filled something else (zeros for a bias), what the parameter really got.
     got = spec.applied_label(module, name, param.dim()) if filled else "default"
     record_init(module, name, spec.label, fill=got)
-
-
-def _qualify(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
 
 
 def strip_defer_hooks(model: nn.Module) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from lazyviz.record.names import qualname
+
 if TYPE_CHECKING:  # the record's types; graph.py imports this module for Trace.__str__
     from lazyviz.record.graph import Node, Trace
 
@@ -50,7 +52,7 @@ def param_counts(trace: Trace) -> tuple[int, int]:
     known, pending, seen = 0, 0, set()
     for node in trace.nodes.values():
         for p in node.params:
-            name = f"{node.path}.{p.name}" if node.path else p.name
+            name = qualname(node.path, p.name)
             seen.add(name)
             if p.shared_with is not None and p.shared_with in seen:
                 continue

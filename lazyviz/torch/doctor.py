@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from torch import nn
 
-__all__ = ["hint", "remember_sized", "was_sized"]
+__all__ = ["error_entry", "hint", "remember_sized", "was_sized"]
 
 _SIZED: weakref.WeakSet[nn.Module] = weakref.WeakSet()
 
@@ -67,6 +67,21 @@ def hint(
         if found is not None:
             return found
     return _view_hint(where, exc)
+
+
+def error_entry(
+    module: nn.Module, path: str, inputs: Sequence[Any], exc: BaseException
+) -> dict[str, str | None]:
+    """A node's ``error`` (docs/trace-schema.md): PyTorch's type and message, and the hint.
+
+    The hint is an extra: where finding one fails, it is None and the error
+    itself is still recorded.
+    """
+    try:
+        found = hint(module, path, inputs, exc, sized_by_earlier_batch=was_sized(module))
+    except Exception:
+        found = None
+    return {"type": type(exc).__name__, "message": str(exc), "hint": found}
 
 
 def _changed(where: str, kind: str, expected: int, got: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import torch
@@ -20,12 +20,43 @@ def iter_tensors(obj: Any) -> Iterator[torch.Tensor]:
             yield from iter_tensors(item)
 
 
+# Argument types that hold no tensor: skipped without looking inside.
+_SCALARS = frozenset({int, float, bool, str, type(None), torch.dtype, torch.device, torch.Size})
+
+
 def call_tensors(args: tuple, kwargs: Mapping[str, Any] | None) -> list[torch.Tensor]:
-    """Tensors of a call: positional ones first, then keyword ones in the order passed."""
-    out = list(iter_tensors(args))
-    if kwargs:
-        out.extend(iter_tensors(kwargs))
+    """Tensors of a call: positional ones first, then keyword ones in the order passed.
+
+    Flat arguments are read without a generator: a recorder calls this on
+    every module call and operation of a run.
+    """
+    out: list[torch.Tensor] = []
+    for value in (args, kwargs.values()) if kwargs else (args,):
+        for item in value:
+            if isinstance(item, torch.Tensor):
+                out.append(item)
+            elif type(item) not in _SCALARS:  # a container, or something to look into
+                out.extend(iter_tensors(item))
     return out
+
+
+def tensors_of(obj: Any) -> list[torch.Tensor]:
+    """Every tensor in ``obj`` as a list; a lone tensor without a generator."""
+    if isinstance(obj, torch.Tensor):
+        return [obj]
+    return list(iter_tensors(obj))
+
+
+def shapes(tensors: Iterable[torch.Tensor]) -> list[list[int]]:
+    """The record's shapes (lists of ints) of ``tensors``, in order."""
+    return [list(t.shape) for t in tensors]
+
+
+def shapes_of(obj: Any) -> list[list[int]]:
+    """Shapes of the tensors in ``obj``; the common single-tensor call without a generator."""
+    if type(obj) is tuple and len(obj) == 1 and isinstance(obj[0], torch.Tensor):
+        return [list(obj[0].shape)]
+    return [list(t.shape) for t in iter_tensors(obj)]
 
 
 def labelled_inputs(args: tuple, kwargs: Mapping[str, Any]) -> list[tuple[str, torch.Tensor]]:

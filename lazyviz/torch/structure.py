@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from lazyviz.record.graph import Node, Param, Trace
+from lazyviz.record.names import qualname
 from lazyviz.torch.shapes import is_uninitialized, known_shape, param_shape_now
 
 
@@ -37,9 +38,9 @@ def build_structure(
     for i, (where, tensor) in enumerate(inputs or []):
         result.inputs.append({"shape": list(tensor.shape), "dtype": dtype_name(tensor.dtype)})
         result.nodes[f"in{i}"] = input_node(i, where, tensor)
-    module_nodes(model, result)
+    node_ids = module_nodes(model, result)
     if with_edges:
-        result.edges.extend(sequential_edges(model))
+        result.edges.extend(sequential_edges(model, node_ids))
     return result
 
 
@@ -71,9 +72,12 @@ def output_node(i: int, tensor: torch.Tensor) -> tuple[dict[str, Any], Node]:
     return info, node
 
 
-def module_nodes(model: nn.Module, result: Trace) -> None:
+def module_nodes(model: nn.Module, result: Trace) -> dict[int, str]:
+    """Add a node per module to ``result``, numbered ``n<k>`` in ``named_modules()`` order;
+    returns each module's node id by ``id(module)``."""
     named = list(model.named_modules())
     owners = param_owners(model, named)
+    node_ids: dict[int, str] = {}
     for index, (path, module) in enumerate(named):
         node = Node(
             id=f"n{index}",
@@ -91,6 +95,8 @@ def module_nodes(model: nn.Module, result: Trace) -> None:
         if node.lazy:
             node.infers = infers(module)
         result.nodes[node.id] = node
+        node_ids[id(module)] = node.id
+    return node_ids
 
 
 class Families:
@@ -171,7 +177,7 @@ def make_param(
         shape_before=known_shape(module, name, param),
         shape=shape,
         numel=None if shape is None else int(param.numel()),
-        shared_with=shared_with(qualified(path, name), owners.get(id(param), [])),
+        shared_with=shared_with(qualname(path, name), owners.get(id(param), [])),
     )
 
 
@@ -186,7 +192,7 @@ def param_owners(
     for path, module in model.named_modules() if named is None else named:
         for name, param in module._parameters.items():
             if param is not None:
-                owners[id(param)].append(qualified(path, name))
+                owners[id(param)].append(qualname(path, name))
     return owners
 
 
@@ -195,24 +201,15 @@ def shared_with(name: str, names: list[str]) -> str | None:
     return next((other for other in names if other != name), None)
 
 
-def qualified(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
 def dtype_name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
 
-def sequential_edges(
-    model: nn.Module, node_ids: Mapping[int, str] | None = None
-) -> list[tuple[str, str]]:
+def sequential_edges(model: nn.Module, node_ids: Mapping[int, str]) -> list[tuple[str, str]]:
     """Edges known without running: consecutive children of every ``nn.Sequential``.
 
-    ``node_ids`` maps ``id(module)`` to its node id; by default the ids
-    :func:`build_structure` gives (``n<k>`` in ``named_modules()`` order).
+    ``node_ids`` maps ``id(module)`` to its node id (as :func:`module_nodes` returns it).
     """
-    if node_ids is None:
-        node_ids = {id(m): f"n{i}" for i, (_, m) in enumerate(model.named_modules())}
     edges: list[tuple[str, str]] = []
     for module in model.modules():
         if not isinstance(module, nn.Sequential):

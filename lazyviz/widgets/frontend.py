@@ -1,6 +1,6 @@
 """How lazyviz's widgets reach a notebook: the front-end code stored once, a picture kept.
 
-Two things every widget class shares (SPEC §3b):
+Two things every widget class shares (docs/widget-state.md, "Every widget"):
 
 * **The code once per notebook.** A widget's ``_esm`` is a small loader; the
   bundle itself (700 KB-1.2 MB) lives in one hidden :class:`Runtime` model

@@ -20,7 +20,7 @@ from typing import Any
 import traitlets
 from torch import nn
 
-from lazyviz.adapters import make_session, make_watcher
+from lazyviz.adapters import find_module, make_session, make_watcher
 from lazyviz.record.graph import Trace
 from lazyviz.torch.copying import gc_paused
 from lazyviz.torch.flatten import iter_tensors
@@ -298,13 +298,10 @@ class LazyViz(BundledWidget):
             return {}, "No histograms: this layer's shapes are not known in this run."
         model = self._histogram_model()
         path = node["path"]
-        try:
-            module = model.get_submodule(path) if model is not None else None
-            parent = model.get_submodule(path.rpartition(".")[0]) if model and path else None
-        except AttributeError:
-            module = None
-        if module is None:
+        found = find_module(model, path) if model is not None else None
+        if found is None:
             return {}, "No histograms: this layer is no longer in the model."
+        module, parent = found
         try:
             return node_histograms(module, parent, path), None
         except Exception as exc:  # the panel is an extra: it never costs the widget

@@ -18,6 +18,7 @@ import traitlets
 from torch import nn
 
 from lazyviz.inits.compare import DEFAULT_INITS, MAX_NUMEL, compare_data
+from lazyviz.record.names import qualname
 from lazyviz.widgets.frontend import BundledWidget
 
 __all__ = ["InitsWidget", "compare_inits"]
@@ -172,7 +173,7 @@ def _is_weight(row: dict[str, Any], params: list[dict[str, Any]]) -> bool:
 
 
 def _qualname(record: dict[str, Any]) -> str:
-    return f"{record['path']}.{record['param']}" if record["path"] else record["param"]
+    return qualname(record["path"], record["param"])
 
 
 def compare_inits(

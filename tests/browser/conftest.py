@@ -13,14 +13,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, Request, sync_playwright
 
-from lazyviz.export.headless import CHROMIUM, CHROMIUM_ARGS
-
-LOCAL_SCHEMES = ("file:", "blob:", "data:")
+from lazyviz.export.headless import CHROMIUM, CHROMIUM_ARGS, LOCAL_SCHEMES, cut_network
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -109,11 +107,22 @@ class OfflinePage:
 
 @pytest.fixture
 def open_offline(chromium: Browser) -> Iterator[Any]:
-    """``open_offline(path, dark=False, ...) -> OfflinePage``, network cut, events logged."""
+    """``open_offline(path, dark=False, ...) -> OfflinePage``, network cut, events logged.
+
+    ``init_script`` runs before the page's own scripts; ``wait_until="commit"``
+    returns as soon as the page starts loading (with ``lazyviz_page=False`` and
+    ``wait_for_widget=False``, before anything is drawn).
+    """
     contexts = []
 
     def open_(
-        path: Path, *, dark: bool = False, wait_for_widget: bool = True, lazyviz_page: bool = True
+        path: Path,
+        *,
+        dark: bool = False,
+        wait_for_widget: bool = True,
+        lazyviz_page: bool = True,
+        init_script: str | None = None,
+        wait_until: Literal["commit", "load"] = "load",
     ) -> OfflinePage:
         context = chromium.new_context(
             color_scheme="dark" if dark else "light", viewport={"width": 1200, "height": 800}
@@ -121,25 +130,20 @@ def open_offline(chromium: Browser) -> Iterator[Any]:
         contexts.append(context)
         log = PageLog()
 
-        def route(route: Route) -> None:
-            if route.request.url.startswith(LOCAL_SCHEMES):
-                route.continue_()
-            else:
-                log.blocked.append(route.request.url)
-                route.abort()
-
         def on_request(request: Request) -> None:
             log.requests.append(request.url)
 
-        context.route("**/*", route)
+        cut_network(context, log.blocked)
         page = context.new_page()
+        if init_script is not None:  # runs before the page's own scripts
+            page.add_init_script(script=init_script)
         page.on("request", on_request)
         page.on(
             "console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None
         )
         page.on("pageerror", lambda e: log.page_errors.append(str(e)))
         page.on("dialog", lambda d: (log.dialogs.append(d.message), d.dismiss()))
-        page.goto(Path(path).resolve().as_uri())
+        page.goto(Path(path).resolve().as_uri(), wait_until=wait_until)
         if lazyviz_page:  # not a page lazyviz wrote (nbconvert's): no readiness mark
             page.wait_for_selector("html[data-lazyviz-ready]", state="attached", timeout=60_000)
         if wait_for_widget:

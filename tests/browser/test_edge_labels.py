@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (the geometry check is JavaScript run in the page, kept readable as written)
-"""Edge labels and histograms a learner can read (issue 10, item 2), checked by geometry.
+"""Edge labels and histograms a learner can read, checked by geometry.
 
 Every demo model's offline page is opened, left to swap in its final (ELK)
 layout where the graph branches, and played to the end; then, in the page,

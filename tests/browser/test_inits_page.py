@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 import lazyviz
+from lazyviz.record.names import qualname
 
 INITS = {
     "N(0, 0.01)": "normal(std=0.01)",
@@ -66,7 +67,7 @@ def test_comparison_page(open_offline: Any, exported: tuple[Path, dict[str, Any]
 
     # the picker lists every parameter in graph order
     options = page.locator("select.lazyviz-inits-picker option")
-    names = [p["path"] + "." + p["param"] for p in record["params"]]
+    names = [qualname(p["path"], p["param"]) for p in record["params"]]
     assert [options.nth(i).get_attribute("value") for i in range(options.count())] == names
 
     # picking a bias redraws the panels: point masses for the plain inits

@@ -1,9 +1,9 @@
-"""Exported pages of the real widget in headless Chromium, network cut (SPEC §3 DOM contract).
+"""Exported pages of the real widget in headless Chromium, network cut.
 
-Before playing, a lazy module is ``unresolved``; at the end every node the
-batch visited is ``resolved`` (or ``error``); hostile names and messages show
-as text and add no elements; nothing is requested from the network; the
-console stays clean.
+Checked against the DOM contract of docs/widget-state.md. Before playing, a
+lazy module is ``unresolved``; at the end every node the batch visited is
+``resolved`` (or ``error``); hostile names and messages show as text and add
+no elements; nothing is requested from the network; the console stays clean.
 """
 
 from __future__ import annotations

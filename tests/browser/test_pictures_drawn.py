@@ -1,4 +1,6 @@
-"""Pictures for slides (SPEC §3c): ``w.to_svg``, ``w.to_png``, ``w.to_gif`` and the CLI's formats.
+"""Pictures for slides: ``w.to_svg``, ``w.to_png``, ``w.to_gif`` and the CLI's formats.
+
+README, "For slides", says what each is.
 
 Each picture is checked against the offline page opened at the same step in
 the test session's own browser: the PNG pixel for pixel (small tolerance),

@@ -1,4 +1,6 @@
-"""A notebook saved from a real JupyterLab shows the widgets to readers with no kernel (SPEC §3b).
+"""A notebook saved from a real JupyterLab shows the widgets to readers with no kernel.
+
+What each reader sees is in README, "Sharing notebooks".
 
 JupyterLab runs three cells (two ``LazyViz``, one ``compare_inits``), waits
 until each output carries the picture its front end sent back, saves, and:
@@ -125,7 +127,7 @@ def test_nbconvert_html_offline_shows_the_pictures(
 ) -> None:
     save_state, path, _ = saved
     if save_state:
-        pytest.skip("with widget state nbconvert loads the widget manager from a CDN (SPEC §3b)")
+        pytest.skip("with widget state nbconvert loads the widget manager from a CDN (README)")
     subprocess.run(
         [
             sys.executable,
@@ -186,7 +188,7 @@ def test_with_state_the_reopened_notebook_draws_the_widgets_from_it(
 ) -> None:
     save_state, path, url = saved
     if not save_state:
-        pytest.skip("without saved state JupyterLab says 'model not found' (SPEC §3b)")
+        pytest.skip("without saved state JupyterLab says 'model not found' (README)")
     context = chromium.new_context(viewport={"width": 1300, "height": 1000})
     try:
         page = context.new_page()

@@ -1,4 +1,4 @@
-"""A view that fits (issue 10, item 1): Fit, following the step, early clicks, 8x, search, depth.
+"""A view that fits a model of any size: Fit, following the step, early clicks, 8x, search, depth.
 
 Offline pages in headless Chromium, driven as a reader or the kernel would:
 buttons, keys, and ``window.lazyvizModel.set(...)`` (what ``w.step = n`` does).
@@ -252,13 +252,7 @@ EARLY_CLICK = """
 
 def test_jump_to_end_clicked_before_the_first_drawing_is_honoured(pages, open_offline) -> None:
     path, record = pages["resnet"]
-    view = open_offline(path, wait_for_widget=False)
-    view.page.close()
-    context = view.page.context
-    page = context.new_page()
-    page.add_init_script(script=EARLY_CLICK)
-    page.goto(Path(path).resolve().as_uri())
-    page.wait_for_selector("html[data-lazyviz-ready]", state="attached", timeout=60_000)
+    page = open_offline(path, init_script=EARLY_CLICK, wait_for_widget=False).page
     early = page.evaluate("window.__earlyClick")
     assert early is not None and early < 100, early
     steps = len(record["events"])
@@ -268,19 +262,15 @@ def test_jump_to_end_clicked_before_the_first_drawing_is_honoured(pages, open_of
     assert page.evaluate("window.lazyvizModel.get('step')") == steps
 
 
-def test_jump_to_end_clicked_as_soon_as_it_shows(pages, open_offline, chromium) -> None:
+def test_jump_to_end_clicked_as_soon_as_it_shows(pages, open_offline) -> None:
     path, record = pages["transformer"]
-    context = chromium.new_context(viewport={"width": 1200, "height": 800})
-    try:
-        page = context.new_page()
-        page.goto(Path(path).resolve().as_uri(), wait_until="commit")
-        page.locator('.lazyviz button[title^="Jump to end"]').click()
-        page.wait_for_selector("html[data-lazyviz-ready]", state="attached")
-        page.wait_for_timeout(800)  # ELK's layout arrives and is swapped in: the step must stay
-        root = page.locator(".lazyviz")
-        assert root.get_attribute("data-step") == str(len(record["events"]))
-    finally:
-        context.close()
+    view = open_offline(path, wait_until="commit", lazyviz_page=False, wait_for_widget=False)
+    page = view.page
+    page.locator('.lazyviz button[title^="Jump to end"]').click()
+    page.wait_for_selector("html[data-lazyviz-ready]", state="attached")
+    page.wait_for_timeout(800)  # ELK's layout arrives and is swapped in: the step must stay
+    root = page.locator(".lazyviz")
+    assert root.get_attribute("data-step") == str(len(record["events"]))
 
 
 def test_speed_menu_goes_to_8x_and_shows_any_speed(pages, open_offline) -> None:

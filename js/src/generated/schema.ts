@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 /**
- * The contract between lazyviz's Python side and its front end, typed once: the trace record `lazyviz.trace/1` (docs/trace-schema.md), the initializer comparison record `lazyviz.inits/1` (docs/inits-schema.md) and the synced state of the two widgets (docs/widget-state.md). js/src/generated/schema.ts is generated from this file (`cd js && npm run types`); the Python tests validate real records against it. A field added after SPEC §2/§2b is optional, so a record saved by an older version stays valid.
+ * The contract between lazyviz's Python side and its front end, typed once: the trace record `lazyviz.trace/1` (docs/trace-schema.md), the initializer comparison record `lazyviz.inits/1` (docs/inits-schema.md) and the synced state of the two widgets (docs/widget-state.md). js/src/generated/schema.ts is generated from this file (`cd js && npm run types`); the Python tests validate real records against it. A field added after a record's first version is optional, so a record saved by an older version stays valid.
  */
 export type LazyvizRecords = Trace | InitsRecord | LazyVizState | InitsWidgetState;
 /**
@@ -34,7 +34,7 @@ export type Theory =
     };
 
 /**
- * The trace record `lazyviz.trace/1` (SPEC §2).
+ * The trace record `lazyviz.trace/1` (docs/trace-schema.md).
  */
 export interface Trace {
   schema: "lazyviz.trace/1";
@@ -220,12 +220,12 @@ export interface TraceError {
   type: string;
   message: string;
   /**
-   * Added: one sentence naming the likely fix in code (lazyviz/doctor.py), or `null`.
+   * Added: one sentence naming the likely fix in code (lazyviz/torch/doctor.py), or `null`.
    */
   hint?: string | null;
 }
 /**
- * The initializer comparison record `lazyviz.inits/1` (SPEC §2b).
+ * The initializer comparison record `lazyviz.inits/1` (docs/inits-schema.md).
  */
 export interface InitsRecord {
   schema: "lazyviz.inits/1";
