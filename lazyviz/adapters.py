@@ -11,14 +11,26 @@ from typing import Any, Protocol
 
 from torch import nn
 
-from lazyviz.keras import is_keras_model
+from lazyviz.keras import KerasLayer, is_keras_model
 from lazyviz.record.graph import Trace
 from lazyviz.torch.copying import gc_paused
+from lazyviz.torch.flatten import Args, Kwargs
 from lazyviz.torch.structure import build_structure
 from lazyviz.torch.trace import Session, eager_module
 from lazyviz.torch.watch import Watcher
 
-__all__ = ["Tracer", "WatcherLike", "find_module", "make_session", "make_watcher", "trace"]
+__all__ = [
+    "Model",
+    "Tracer",
+    "WatcherLike",
+    "find_module",
+    "make_session",
+    "make_watcher",
+    "trace",
+]
+
+Model = nn.Module | KerasLayer
+"""A model of either framework, or one of its modules (layers)."""
 
 
 class Tracer(Protocol):
@@ -27,11 +39,12 @@ class Tracer(Protocol):
     ``model`` is the copy batches run through (the user's own with ``inplace``).
     """
 
-    model: Any
+    @property
+    def model(self) -> Model: ...
 
     def structure(self) -> Trace: ...
 
-    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Trace: ...
+    def run(self, args: Args, kwargs: Kwargs) -> Trace: ...
 
 
 class WatcherLike(Protocol):
@@ -46,7 +59,8 @@ class WatcherLike(Protocol):
     def attached(self) -> bool: ...
 
     @property
-    def model(self) -> Any: ...
+    def model(self) -> Model | None:
+        """The watched model, or None once it was deleted."""
 
     def idle(self) -> None: ...
 
@@ -89,7 +103,7 @@ def trace(model: nn.Module, *args: Any, inplace: bool = False, **kwargs: Any) ->
         return Session(model, inplace=inplace).run(args, kwargs)
 
 
-def _keras_trace(model: Any, args: tuple, kwargs: dict[str, Any], *, inplace: bool) -> Trace:
+def _keras_trace(model: Any, args: Args, kwargs: Kwargs, *, inplace: bool) -> Trace:
     from lazyviz.keras.session import trace_keras
 
     return trace_keras(model, args, kwargs, inplace=inplace)
@@ -115,7 +129,7 @@ def make_watcher(
     return Watcher(model, on_run, on_repeat)
 
 
-def find_module(model: Any, path: str) -> tuple[Any, Any] | None:
+def find_module(model: Any, path: str) -> tuple[Model, Model | None] | None:
     """The module at a node's ``path`` in ``model`` and its parent (None for the root), or
     None if it is not there: ``get_submodule`` for torch (``"layer1.0"``), the layer
     name path for Keras (``"block/dense_1"``)."""

@@ -85,7 +85,8 @@ class SelfAttention(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         q, k, v = self.query(x), self.key(x), self.value(x)
         weights = torch.softmax(q @ k.transpose(-2, -1) / self.dim**0.5, dim=-1)
-        return self.out(weights @ v)
+        out: torch.Tensor = self.out(weights @ v)  # a Module's call is typed as returning Any
+        return out
 
 
 class EncoderBlock(nn.Module):
@@ -100,7 +101,8 @@ class EncoderBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.norm1(x + self.attention(x))
-        return self.norm2(x + self.ffn(x))
+        out: torch.Tensor = self.norm2(x + self.ffn(x))
+        return out
 
 
 class Transformer(nn.Module):
@@ -113,7 +115,8 @@ class Transformer(nn.Module):
         self.head = nn.LazyLinear(classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.blocks(self.embed(x)).mean(dim=1))
+        out: torch.Tensor = self.head(self.blocks(self.embed(x)).mean(dim=1))
+        return out
 
 
 def transformer() -> nn.Module:
@@ -139,7 +142,8 @@ class LazyAttention(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         scores = torch.softmax(self.q(x) @ self.k(x).transpose(-1, -2), dim=-1)
-        return self.o(scores @ self.v(x))
+        out: torch.Tensor = self.o(scores @ self.v(x))
+        return out
 
 
 class LazyTransformerLayer(nn.Module):
@@ -158,7 +162,8 @@ class LazyTransformerLayer(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
+        out: torch.Tensor = x + self.mlp(self.norm2(x))
+        return out
 
 
 def demo(name: str, *, seed: int = 0) -> tuple[nn.Module, torch.Tensor]:

@@ -12,7 +12,10 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # Playwright is an optional dependency ("lazyviz[pictures]")
+    from playwright.sync_api import Browser, Playwright
 
 __all__ = [
     "CHROMIUM",
@@ -110,7 +113,7 @@ INSTALL_HINT = (
 )
 
 
-def launch_chromium(driver: Any) -> Any:
+def launch_chromium(driver: Playwright) -> Browser:
     """Launch headless Chromium through a started Playwright ``driver``; returns the Browser.
 
     Raises

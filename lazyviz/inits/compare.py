@@ -33,7 +33,7 @@ from lazyviz.inits.registry import resolve_inits
 from lazyviz.keras import is_keras_model
 from lazyviz.record.graph import Node, Trace
 from lazyviz.torch.copying import private_copy
-from lazyviz.torch.flatten import iter_tensors
+from lazyviz.torch.flatten import Args, Kwargs, iter_tensors
 from lazyviz.torch.laws import Law
 from lazyviz.torch.rng import private_random
 from lazyviz.torch.shapes import is_uninitialized
@@ -66,7 +66,7 @@ Drawer = TorchDraw | KerasDraw
 
 def compare_data(
     model: nn.Module,
-    args: tuple,
+    args: Args,
     kwargs: Mapping[str, Any] | None = None,
     *,
     inits: Any = DEFAULT_INITS,
@@ -161,9 +161,7 @@ def _private_rng(*, keras: bool) -> Iterator[None]:
 
 
 # ----------------------------------------------------------------- the copy
-def _prepared(
-    model: Any, args: tuple, kwargs: dict[str, Any], *, keras: bool
-) -> tuple[Any, Trace, Drawer]:
+def _prepared(model: Any, args: Args, kwargs: Kwargs, *, keras: bool) -> tuple[Any, Trace, Drawer]:
     """Our own full copy, materialized by one run of the batch, and how to draw its parameters.
 
     The copy runs "in place": its parameters are re-drawn between runs, so they
@@ -235,7 +233,7 @@ def _histogram(
     return record
 
 
-def _activations(session: Any, args: tuple, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+def _activations(session: Any, args: Args, kwargs: Kwargs) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
 
     def on_output(node: Node, outputs: list[torch.Tensor]) -> None:
@@ -318,7 +316,7 @@ def _forward_order(entries: list[Entry], events: list[dict[str, Any]]) -> list[E
 
 
 def _activations_and_gradients(
-    session: Any, args: tuple, kwargs: dict[str, Any], entries: list[Entry], loss: _Loss
+    session: Any, args: Args, kwargs: Kwargs, entries: list[Entry], loss: _Loss
 ) -> _Run:
     """One recorded forward under grad mode (the activations), then one backward of ``loss``."""
     for param in session.model.parameters():

@@ -37,6 +37,7 @@ from lazyviz.torch.trace import eager_module, record_init
 __all__ = ["DeferHandle", "defer_init"]
 
 _MARK = "_lazyviz_deferred"
+_HOOK_MARK = "__lazyviz_defer__"  # set on defer_init's hook functions, so a copy can drop them
 
 
 @dataclass
@@ -207,8 +208,8 @@ def _attach(model: nn.Module, deferral: _Deferral) -> list[RemovableHandle]:
         else:
             _apply_new(module, deferral.init)
 
-    before.__lazyviz_defer__ = True  # type: ignore[attr-defined]
-    after.__lazyviz_defer__ = True  # type: ignore[attr-defined]
+    setattr(before, _HOOK_MARK, True)
+    setattr(after, _HOOK_MARK, True)
     hooks = []
     for module in model.modules():
         hooks.append(module.register_forward_pre_hook(before))
@@ -244,5 +245,5 @@ def strip_defer_hooks(model: nn.Module) -> None:
     """Remove :func:`defer_init` hooks from a (private copy of a) model."""
     for module in model.modules():
         for hooks in (module._forward_pre_hooks, module._forward_hooks):
-            for key in [k for k, h in hooks.items() if getattr(h, "__lazyviz_defer__", False)]:
+            for key in [k for k, h in hooks.items() if getattr(h, _HOOK_MARK, False)]:
                 del hooks[key]

@@ -18,7 +18,8 @@ __all__ = ["bin_count", "histogram", "moments", "summary"]
 
 def bin_count(n: int) -> int:
     """Bins for ``n`` values: Rice's rule (2 n^(1/3)), between 5 and 80."""
-    return max(5, min(80, math.ceil(2.0 * n ** (1.0 / 3.0))))
+    cube_root: float = n ** (1.0 / 3.0)  # typeshed: int ** float may be complex, so Any
+    return max(5, min(80, math.ceil(2.0 * cube_root)))
 
 
 def histogram(values: torch.Tensor, bins: int | None = None) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from lazyviz.torch.laws import (
     _LAWS,
     _POINT_ONE,
     _POINT_ZERO,
+    Law,
     default_law,
     param_role,
 )
@@ -176,7 +177,7 @@ class Init:
         parent: Any = None,
         *,
         role: str | None = None,
-    ) -> Any:
+    ) -> Law | None:
         """The :class:`Law` of ``module.<name>`` with this init, or None (no closed form).
 
         ``parent`` is the module that owns ``module`` (it matters for PyTorch's

@@ -17,8 +17,24 @@ Naming in the record (``docs/trace-schema.md``, "Keras 3"):
 from __future__ import annotations
 
 import sys
+from typing import Protocol
 
-__all__ = ["is_keras_model"]
+__all__ = ["KerasLayer", "is_keras_model"]
+
+
+class KerasLayer(Protocol):
+    """A Keras 3 layer or model, as lazyviz hands one back (keras ships no type information).
+
+    Only what every layer has is named here; the rest of a layer is Keras' own business.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def built(self) -> bool: ...
+
+    def __call__(self, *args: object, **kwargs: object) -> object: ...
 
 
 def is_keras_model(obj: object) -> bool:

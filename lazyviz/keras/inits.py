@@ -33,6 +33,7 @@ import torch
 from lazyviz.keras.session import KerasSession, private_keras_copy
 from lazyviz.keras.structure import KerasLayers, layer_initializer, own_variables
 from lazyviz.record.graph import Trace
+from lazyviz.torch.flatten import Args
 from lazyviz.torch.laws import Law
 
 __all__ = [
@@ -198,7 +199,7 @@ def default_values(layer: Any, name: str, shape: Sequence[int], dtype: Any) -> t
 
 
 # ------------------------------------------------------------------ the copy
-def built_copy(model: Any, args: tuple, kwargs: Mapping[str, Any]) -> tuple[KerasSession, Trace]:
+def built_copy(model: Any, args: Args, kwargs: Mapping[str, Any]) -> tuple[KerasSession, Trace]:
     """A private copy of ``model`` built by one run of the batch, and the trace of that run.
 
     The batch runs through the copy itself (``KerasSession(copy, inplace=True)``),

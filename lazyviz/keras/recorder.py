@@ -25,12 +25,12 @@ from lazyviz.keras.structure import (
     static_edges,
 )
 from lazyviz.record.graph import Node, Param, Trace
-from lazyviz.torch.flatten import iter_tensors
+from lazyviz.torch.flatten import Args, Kwargs, iter_tensors
 from lazyviz.torch.structure import output_node
 
 __all__ = ["KerasRecorder", "install", "uninstall"]
 
-CallHandler = Callable[[Any, tuple, dict], Any]
+CallHandler = Callable[[Any, Args, Kwargs], object]
 
 _local = threading.local()
 _lock = threading.Lock()
@@ -46,7 +46,7 @@ def _recorders() -> list[KerasRecorder]:
     return stack
 
 
-def _eager(args: tuple, kwargs: dict) -> bool:
+def _eager(args: Args, kwargs: Kwargs) -> bool:
     return any(True for _ in iter_tensors(args)) or any(True for _ in iter_tensors(kwargs))
 
 
@@ -84,7 +84,8 @@ def uninstall() -> None:
             keras.layers.Layer.__call__ = _original
 
 
-def original_call(layer: Any, args: tuple, kwargs: dict) -> Any:
+def original_call(layer: Any, args: Args, kwargs: Kwargs) -> object:
+    """``layer(*args, **kwargs)`` through Keras' own ``Layer.__call__``: what the layer returns."""
     return _original(layer, *args, **kwargs)
 
 
@@ -136,7 +137,8 @@ class KerasRecorder:
             stack.remove(self)
         uninstall()
 
-    def call(self, layer: Any, args: tuple, kwargs: dict) -> Any:
+    def call(self, layer: Any, args: Args, kwargs: Kwargs) -> object:
+        """One recorded call of ``layer``: its events, builds and failure; returns its output."""
         node = self.trace.nodes[self.layers.ids[id(layer)]]
         inputs = list(iter_tensors(args)) + list(iter_tensors(kwargs))
         node.calls += 1

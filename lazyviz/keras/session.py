@@ -9,15 +9,16 @@ from typing import Any
 
 import torch
 
+from lazyviz.keras import KerasLayer
 from lazyviz.keras.recorder import KerasRecorder
 from lazyviz.keras.structure import KerasLayers, build_keras_structure
 from lazyviz.record.graph import Trace
-from lazyviz.torch.flatten import labelled_inputs
+from lazyviz.torch.flatten import Args, Kwargs, labelled_inputs
 
 __all__ = ["KerasSession", "private_keras_copy", "trace_keras"]
 
 
-def trace_keras(model: Any, args: tuple, kwargs: Mapping[str, Any], *, inplace: bool) -> Trace:
+def trace_keras(model: Any, args: Args, kwargs: Mapping[str, Any], *, inplace: bool) -> Trace:
     """:func:`lazyviz.trace` for a Keras model."""
     if not args and not kwargs:
         return build_keras_structure(model)
@@ -27,7 +28,7 @@ def trace_keras(model: Any, args: tuple, kwargs: Mapping[str, Any], *, inplace: 
 INPLACE_ADVICE = "or pass inplace=True to run the batch through the model itself."
 
 
-def private_keras_copy(model: Any, *, advice: str = INPLACE_ADVICE) -> Any:
+def private_keras_copy(model: Any, *, advice: str = INPLACE_ADVICE) -> KerasLayer:
     """A copy of ``model`` sharing nothing with it: unbuilt if it is unbuilt, else same weights.
 
     ``keras.models.clone_model`` for Sequential and functional models (and
@@ -54,7 +55,8 @@ def private_keras_copy(model: Any, *, advice: str = INPLACE_ADVICE) -> Any:
                 if not copy.built and len(shape) == 1:
                     copy.build(next(iter(shape.values())))
             copy.set_weights(model.get_weights())
-    return copy
+    layer: KerasLayer = copy  # keras' clone is untyped (Any): say what it is
+    return layer
 
 
 @contextlib.contextmanager
@@ -80,7 +82,7 @@ class KerasSession:
     def __init__(self, model: Any, *, inplace: bool = False) -> None:
         self.inplace = inplace
         self.original = model
-        self.model = model if inplace else private_keras_copy(model)
+        self.model: KerasLayer = model if inplace else private_keras_copy(model)
 
     def structure(self) -> Trace:
         """The model as it is now, no batch run."""
@@ -88,7 +90,7 @@ class KerasSession:
 
     def run(
         self,
-        args: tuple,
+        args: Args,
         kwargs: Mapping[str, Any] | None = None,
         *,
         on_output: Any = None,
@@ -104,8 +106,8 @@ class KerasSession:
 
 def record_call(
     model: Any,
-    args: tuple,
-    kwargs: dict[str, Any],
+    args: Args,
+    kwargs: Kwargs,
     *,
     on_output: Any = None,
     private: bool = False,

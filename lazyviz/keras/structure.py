@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from lazyviz.keras import KerasLayer
 from lazyviz.record.graph import Node, Param, Trace
 from lazyviz.torch.structure import Families, dtype_name, input_node
 
@@ -53,7 +54,7 @@ class KerasLayers:
         self.parents: dict[int, str | None] = {}
         self.ids: dict[int, str] = {}
         self.leaf: dict[int, bool] = {}
-        self._by_path: dict[str, Any] = {}
+        self._by_path: dict[str, KerasLayer] = {}
         self._walk(model, "", None)
 
     def _walk(self, layer: Any, path: str, parent: str | None) -> None:
@@ -72,12 +73,12 @@ class KerasLayers:
     def __iter__(self) -> Iterator[Any]:
         return iter(self.layers)
 
-    def at(self, path: str) -> Any:
+    def at(self, path: str) -> KerasLayer | None:
         """The layer whose node path is ``path`` (``""``: the model), or None."""
         return self._by_path.get(path)
 
 
-def layer_at(model: Any, path: str) -> tuple[Any, Any] | None:
+def layer_at(model: Any, path: str) -> tuple[KerasLayer, KerasLayer | None] | None:
     """The layer at ``path`` (as the record names it, ``"block/dense_1"``) and its parent.
 
     The parent is None for the model itself; None if no layer has that path.

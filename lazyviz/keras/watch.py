@@ -19,11 +19,12 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from lazyviz.keras import KerasLayer
 from lazyviz.keras import recorder as rec
 from lazyviz.keras.recorder import KerasRecorder
 from lazyviz.keras.structure import KerasLayers, build_keras_structure
 from lazyviz.record.graph import Trace
-from lazyviz.torch.flatten import labelled_inputs
+from lazyviz.torch.flatten import Args, Kwargs, labelled_inputs
 from lazyviz.torch.repeats import input_signature, is_clean
 
 __all__ = ["KerasWatcher"]
@@ -41,7 +42,7 @@ class KerasWatcher:
         on_repeat: Callable[[], None] = lambda: None,
     ) -> None:
         self._id = id(model)
-        self._model = weakref.ref(model, lambda _: self.detach())
+        self._model: weakref.ref[KerasLayer] = weakref.ref(model, lambda _: self.detach())
         self._on_run = on_run
         self._on_repeat = on_repeat
         self._attached = True
@@ -55,7 +56,8 @@ class KerasWatcher:
         return self._attached
 
     @property
-    def model(self) -> Any:
+    def model(self) -> KerasLayer | None:
+        """The watched model, or None once it was deleted."""
         return self._model()
 
     def detach(self) -> None:
@@ -72,7 +74,7 @@ class KerasWatcher:
     def idle(self) -> None:
         """Nothing is left unfinished between forwards here."""
 
-    def _handle(self, layer: Any, args: tuple, kwargs: dict) -> Any:
+    def _handle(self, layer: Any, args: Args, kwargs: Kwargs) -> Any:
         try:
             key = input_signature(layer, args, kwargs)
             if key is not None and key == self._steady and _extent(layer) == self._extent:
@@ -100,7 +102,7 @@ class KerasWatcher:
             _warn(exc)
         return output
 
-    def _repeat(self, layer: Any, args: tuple, kwargs: dict) -> Any:
+    def _repeat(self, layer: Any, args: Args, kwargs: Kwargs) -> Any:
         """A forward like the last recorded one: run it untouched, count it."""
         try:
             output = rec.original_call(layer, args, kwargs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import gc
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,11 @@ from lazyviz.record.table import render_table
 
 SCHEMA = "lazyviz.trace/1"
 
-Shape = list  # list[int | None]: an unknown dimension is None
+Shape = list[int | None]
+"""A shape as far as it is known: a list of dimensions, ``None`` for one not known yet."""
+
+KnownShape = list[int]
+"""The shape of a tensor that exists (a call's inputs and outputs, a parameter after the run)."""
 
 
 @dataclass
@@ -26,7 +31,7 @@ class Param:
 
     name: str
     shape_before: Shape | None
-    shape: list[int] | None = None
+    shape: KnownShape | None = None
     numel: int | None = None
     shared_with: str | None = None
 
@@ -51,8 +56,8 @@ class Node:
     parent: str | None
     lazy: bool = False
     params: list[Param] = field(default_factory=list)
-    input_shapes: list[Shape] = field(default_factory=list)
-    output_shapes: list[Shape] = field(default_factory=list)
+    input_shapes: list[KnownShape] = field(default_factory=list)
+    output_shapes: list[KnownShape] = field(default_factory=list)
     calls: int = 0
     error: dict[str, str | None] | None = None
     label: str | None = None  # the keyword of a keyword input, for display
@@ -186,5 +191,5 @@ def _plain_copy(data: Any) -> Any:
     return json.loads(json.dumps(data))
 
 
-def _copy_shape(shape: Shape | None) -> Shape | None:
+def _copy_shape(shape: Sequence[int | None] | None) -> list[int | None] | None:
     return None if shape is None else list(shape)

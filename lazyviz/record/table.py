@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from lazyviz.record.names import qualname
 
 if TYPE_CHECKING:  # the record's types; graph.py imports this module for Trace.__str__
     from lazyviz.record.graph import Node, Trace
-
-Shape = list[Any]
 
 
 def render_table(trace: Trace) -> str:
@@ -57,10 +56,11 @@ def param_counts(trace: Trace) -> tuple[int, int]:
             if p.shared_with is not None and p.shared_with in seen:
                 continue
             shape = p.shape if p.shape is not None else p.shape_before
-            if shape is None or any(d is None for d in shape):
+            dims = [d for d in shape or [] if d is not None]
+            if shape is None or len(dims) < len(shape):
                 pending += 1
             else:
-                known += math.prod(shape)
+                known += math.prod(dims)
     return known, pending
 
 
@@ -76,14 +76,16 @@ def _row(node: Node) -> tuple[str, str, str, str]:
     return (label, node.type, params, out)
 
 
-def _param_text(name: str, before: list | None, after: list | None) -> str:
+def _param_text(
+    name: str, before: Sequence[int | None] | None, after: Sequence[int | None] | None
+) -> str:
     text = f"{name} {format_shape(before)}"
     if after is not None and after != before:
         text += f" -> {format_shape(after)}"
     return text
 
 
-def format_shape(shape: Shape | None) -> str:
+def format_shape(shape: Sequence[int | None] | None) -> str:
     """``(256, ?)`` for ``[256, None]``; ``?`` for an unknown shape."""
     if shape is None:
         return "?"

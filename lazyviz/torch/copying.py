@@ -106,7 +106,8 @@ def _copy_module(module: M, memo: dict[int, Any]) -> M:
     sharing and cycles are kept exactly as deepcopy keeps them.
     """
     if id(module) in memo:
-        return memo[id(module)]
+        done: M = memo[id(module)]  # deepcopy's memo holds the copy of each object it met
+        return done
     if hasattr(type(module), "__deepcopy__"):  # the class knows best how to copy itself
         return copy.deepcopy(module, memo)
     new = type(module).__new__(type(module))
@@ -220,9 +221,10 @@ def _copy_tensor(tensor: torch.Tensor) -> torch.Tensor:
     if isinstance(tensor, (UninitializedParameter, UninitializedBuffer)):
         # torch's stubs omit device/dtype, which these constructors do take
         lazy_type: Any = type(tensor)
-        return lazy_type(
+        fresh: torch.Tensor = lazy_type(
             requires_grad=tensor.requires_grad, device=tensor.device, dtype=tensor.dtype
         )
+        return fresh
     if type(tensor) is torch.Tensor and not tensor.requires_grad and not tensor.__dict__:
         # a plain buffer: what deepcopy would give, without its Python-level detour
         with torch.no_grad():

@@ -7,6 +7,12 @@ from typing import Any
 
 import torch
 
+Args = tuple[Any, ...]
+"""A call's positional arguments, as the model takes them: tensors, containers, anything."""
+
+Kwargs = dict[str, Any]
+"""A call's keyword arguments."""
+
 
 def iter_tensors(obj: Any) -> Iterator[torch.Tensor]:
     """Every tensor in ``obj`` (tuples, lists and dicts, nested), depth first; others skipped."""
@@ -24,7 +30,7 @@ def iter_tensors(obj: Any) -> Iterator[torch.Tensor]:
 _SCALARS = frozenset({int, float, bool, str, type(None), torch.dtype, torch.device, torch.Size})
 
 
-def call_tensors(args: tuple, kwargs: Mapping[str, Any] | None) -> list[torch.Tensor]:
+def call_tensors(args: Args, kwargs: Mapping[str, Any] | None) -> list[torch.Tensor]:
     """Tensors of a call: positional ones first, then keyword ones in the order passed.
 
     Flat arguments are read without a generator: a recorder calls this on
@@ -59,7 +65,7 @@ def shapes_of(obj: Any) -> list[list[int]]:
     return [list(t.shape) for t in iter_tensors(obj)]
 
 
-def labelled_inputs(args: tuple, kwargs: Mapping[str, Any]) -> list[tuple[str, torch.Tensor]]:
+def labelled_inputs(args: Args, kwargs: Mapping[str, Any]) -> list[tuple[str, torch.Tensor]]:
     """The model's tensor inputs in trace order, each with where it came from (``args[1][0]``).
 
     Positional arguments first, then keyword ones in sorted key order, nested

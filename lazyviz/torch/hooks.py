@@ -21,7 +21,15 @@ from torch.nn.modules import module as module_hooks
 from lazyviz.record.graph import Node
 from lazyviz.record.names import qualname
 from lazyviz.torch.doctor import error_entry
-from lazyviz.torch.flatten import call_tensors, iter_tensors, shapes, shapes_of, tensors_of
+from lazyviz.torch.flatten import (
+    Args,
+    Kwargs,
+    call_tensors,
+    iter_tensors,
+    shapes,
+    shapes_of,
+    tensors_of,
+)
 from lazyviz.torch.op_mode import OpMode, no_torch_function, reads_its_weights_only, storage_of
 from lazyviz.torch.recording import Frame, Recording, param_state
 from lazyviz.torch.rng import draws_privately
@@ -60,7 +68,7 @@ class ModuleHooks:
         self._handles = []
 
     # ------------------------------------------------------------- entering
-    def enter(self, module: nn.Module, args: tuple) -> None:
+    def enter(self, module: nn.Module, args: Args) -> None:
         """The pre-hook: ``module`` is called with ``args``."""
         if threading.get_ident() != self.thread:  # another thread's model, or this one's twin
             return
@@ -73,7 +81,7 @@ class ModuleHooks:
             else:
                 self._open(node, module, args, False)
 
-    def _open(self, node: Node, module: nn.Module, args: tuple, fresh: bool) -> None:
+    def _open(self, node: Node, module: nn.Module, args: Args, fresh: bool) -> None:
         # a new module's parameters are all new
         seen = param_state(module) if module._parameters and not fresh else {}
         leaf = id(module) in self.leaves
@@ -123,7 +131,7 @@ class ModuleHooks:
         return self.recording.new_module_node(module, path, parent.node.path)
 
     # -------------------------------------------------------------- leaving
-    def exit(self, module: nn.Module, args: tuple, *rest: Any) -> None:
+    def exit(self, module: nn.Module, args: Args, *rest: Any) -> None:
         """The always-call post-hook: ``(kwargs, result)`` after a return, ``(result,)``
         while an exception propagates."""
         if threading.get_ident() != self.thread:
@@ -156,7 +164,7 @@ class ModuleHooks:
                 return frame
         return None
 
-    def _returned(self, frame: Frame, args: tuple, kwargs: dict, result: Any) -> None:
+    def _returned(self, frame: Frame, args: Args, kwargs: Kwargs, result: Any) -> None:
         recording = self.recording
         node = frame.node
         outputs = tensors_of(result)
@@ -176,7 +184,7 @@ class ModuleHooks:
         events = self.events
         events.append({"seq": len(events), "kind": "exit", "node": node.id, "shapes": out_shapes})
 
-    def _raised(self, frame: Frame, args: tuple) -> None:
+    def _raised(self, frame: Frame, args: Args) -> None:
         exc = sys.exc_info()[1]
         tensors = list(iter_tensors(args))
         if frame.leaf:

@@ -260,7 +260,9 @@ _POINT_ZERO = Law("point", loc=0.0)
 _POINT_ONE = Law("point", loc=1.0)
 
 
-def default_law(module: nn.Module, name: str, shape: Sequence[int], parent: Any = None) -> Any:
+def default_law(
+    module: nn.Module, name: str, shape: Sequence[int], parent: Any = None
+) -> Law | None:
     """What ``reset_parameters`` of this module type draws ``<name>`` from, or None if unknown."""
     if isinstance(parent, nn.MultiheadAttention) and module is parent.out_proj and name == "bias":
         return _POINT_ZERO if parent.in_proj_bias is not None else None

@@ -20,7 +20,7 @@ from torch.overrides import TorchFunctionMode
 
 from lazyviz.record.graph import Node
 from lazyviz.torch.copying import SharedWrite
-from lazyviz.torch.flatten import call_tensors, shapes, tensors_of
+from lazyviz.torch.flatten import Args, Kwargs, call_tensors, shapes, tensors_of
 from lazyviz.torch.ops import OpInfo, op_info, written_tensors
 from lazyviz.torch.recording import Frame, Recording
 from lazyviz.torch.rng import PrivateRandom, draws_nothing, runs_torch_code_only
@@ -73,7 +73,7 @@ class OpMode(TorchFunctionMode):
 
     # --------------------------------------------------------------- calls
     def __torch_function__(
-        self, func: Callable, types: Any, args: tuple = (), kwargs: dict | None = None
+        self, func: Callable[..., Any], types: Any, args: Args = (), kwargs: Kwargs | None = None
     ) -> Any:
         kwargs = kwargs or {}
         info = op_info(func)
@@ -100,14 +100,14 @@ class OpMode(TorchFunctionMode):
             self.record(args, kwargs, result, info)
         return result
 
-    def _refuse_shared_writes(self, func: Callable, args: tuple, kwargs: dict) -> None:
+    def _refuse_shared_writes(self, func: Callable[..., Any], args: Args, kwargs: Kwargs) -> None:
         with no_torch_function():
             for tensor in written_tensors(func, args, kwargs):
                 if storage_of(tensor) in self.guard:
                     raise SharedWrite(op_info(func).raw)
 
     # ------------------------------------------------------------ recording
-    def record(self, args: tuple, kwargs: dict, result: Any, info: OpInfo) -> None:
+    def record(self, args: Args, kwargs: Kwargs, result: Any, info: OpInfo) -> None:
         """One operation made directly in the innermost module call in progress."""
         recording = self.recording
         producers = recording.producers

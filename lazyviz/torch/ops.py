@@ -6,6 +6,8 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from lazyviz.torch.flatten import Args
+
 # Python operators reach __torch_function__ under their dunder names; a
 # learner knows them by the torch function they stand for.
 _OPERATORS = {
@@ -51,7 +53,7 @@ _PASS_THROUGH = frozenset(
 )
 
 
-def raw_name(func: Callable) -> str:
+def raw_name(func: Callable[..., object]) -> str:
     name = getattr(func, "__name__", None) or type(func).__name__
     if name == "__get__":  # a tensor property such as .T or .mT
         owner = getattr(func, "__self__", None)
@@ -59,7 +61,7 @@ def raw_name(func: Callable) -> str:
     return name
 
 
-def op_name(func: Callable) -> str:
+def op_name(func: Callable[..., object]) -> str:
     """``add`` for ``x + y``, ``x += y``, ``torch.add`` and ``x.add_``; ``cat``, ``flatten``..."""
     name = raw_name(func)
     if name.startswith("__") and name.endswith("__"):
@@ -72,7 +74,7 @@ def op_name(func: Callable) -> str:
     return _OPERATORS.get(name, name)
 
 
-def is_inplace(func: Callable, kwargs: Mapping[str, Any]) -> bool:
+def is_inplace(func: Callable[..., object], kwargs: Mapping[str, Any]) -> bool:
     """True when the operation writes into its first argument (or an ``out=`` tensor)."""
     name = raw_name(func)
     if name.startswith("__") and name.endswith("__"):
@@ -81,7 +83,9 @@ def is_inplace(func: Callable, kwargs: Mapping[str, Any]) -> bool:
     return (name.endswith("_") and not name.startswith("_")) or kwargs.get("out") is not None
 
 
-def written_tensors(func: Callable, args: tuple, kwargs: Mapping[str, Any]) -> list[Any]:
+def written_tensors(
+    func: Callable[..., object], args: Args, kwargs: Mapping[str, Any]
+) -> list[Any]:
     """The tensors an operation is about to write into (empty for a pure one)."""
     if raw_name(func) == "embedding":  # max_norm renormalizes the weight rows in place
         max_norm = kwargs.get("max_norm", args[3] if len(args) > 3 else None)
@@ -95,7 +99,7 @@ def written_tensors(func: Callable, args: tuple, kwargs: Mapping[str, Any]) -> l
     return [args[0]] if args else []
 
 
-def passes_through(func: Callable) -> bool:
+def passes_through(func: Callable[..., object]) -> bool:
     name = raw_name(func)
     return name in _PASS_THROUGH
 
@@ -116,7 +120,7 @@ _INFO: dict[Any, OpInfo] = {}
 _LASTING = (type, types.ModuleType)
 
 
-def op_info(func: Callable) -> OpInfo:
+def op_info(func: Callable[..., object]) -> OpInfo:
     """:class:`OpInfo` of ``func``, cached for torch's own functions."""
     try:
         info = _INFO.get(func)
@@ -135,7 +139,7 @@ def _is_descriptor(owner: object) -> bool:
     return type(owner).__name__ in ("getset_descriptor", "member_descriptor", "property")
 
 
-def _op_info(func: Callable) -> OpInfo:
+def _op_info(func: Callable[..., object]) -> OpInfo:
     raw = raw_name(func)
     return OpInfo(
         raw=raw,

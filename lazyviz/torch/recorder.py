@@ -19,6 +19,7 @@ from torch import nn
 
 from lazyviz.record.graph import Trace
 from lazyviz.torch import end_of_run
+from lazyviz.torch.flatten import Args
 from lazyviz.torch.hooks import ModuleHooks
 from lazyviz.torch.op_mode import OpMode
 from lazyviz.torch.recording import OutputCallback, Recording
@@ -101,7 +102,7 @@ class Recorder:
         if self in Recorder._active:
             Recorder._active.remove(self)
 
-    def enter_root(self, args: tuple) -> None:
+    def enter_root(self, args: Args) -> None:
         """The root's own call began: its global pre-hooks ran before :meth:`start`."""
         self.hooks.enter(self.model, args)
 

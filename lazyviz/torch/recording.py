@@ -32,7 +32,7 @@ class Producers:
     """
 
     def __init__(self) -> None:
-        self._by_id: dict[int, tuple[weakref.ref, str]] = {}
+        self._by_id: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}
 
     def __setitem__(self, tensor: torch.Tensor, node_id: str) -> None:
         self._by_id[id(tensor)] = (weakref.ref(tensor), node_id)

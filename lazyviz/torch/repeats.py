@@ -15,11 +15,12 @@ import torch
 from torch import nn
 
 from lazyviz.record.graph import Trace
+from lazyviz.torch.flatten import Args, Kwargs
 
 __all__ = ["input_signature", "is_clean"]
 
 
-def input_signature(root: nn.Module, args: tuple, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+def input_signature(root: nn.Module, args: Args, kwargs: Kwargs) -> tuple[Any, ...] | None:
     """What decides a forward's record besides the model: its tensors' shapes, dtypes, devices.
 
     Non-tensor arguments count by value when they are plain (a flag like

@@ -23,6 +23,8 @@ import torch
 from torch import nn
 from torch.utils._python_dispatch import TorchDispatchMode, _get_current_dispatch_mode
 
+from lazyviz.torch.flatten import Args, Kwargs
+
 __all__ = [
     "PrivateRandom",
     "draws_privately",
@@ -44,21 +46,21 @@ class PrivateRandom(TorchDispatchMode):
     """
 
     def __init__(self, seed: int) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # torch's TorchDispatchMode: unannotated
         self.seed = seed
         self.generators: dict[torch.device, torch.Generator] = {}
         self.unredirected = False
         self.active = False  # on torch's dispatch stack now
 
     def __torch_dispatch__(
-        self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None
+        self, func: Any, types: Any, args: Args = (), kwargs: Kwargs | None = None
     ) -> Any:
         kwargs = kwargs or {}
         if _SEEDED in func.tags and kwargs.get("generator") is None:
             func, kwargs = self._redirect(func, args, kwargs)
         return func(*args, **kwargs)
 
-    def _redirect(self, func: Any, args: tuple, kwargs: dict) -> tuple[Any, dict]:
+    def _redirect(self, func: Any, args: Args, kwargs: Kwargs) -> tuple[Any, Kwargs]:
         target = _with_generator(func)
         device = _device_of(args, kwargs)
         if device.type == "meta":  # nothing is drawn on meta
@@ -72,7 +74,7 @@ class PrivateRandom(TorchDispatchMode):
         """Go on torch's dispatch stack; False (and nothing done) if already on."""
         if self.active:
             return False
-        self.__enter__()
+        self.__enter__()  # type: ignore[no-untyped-call]  # torch's TorchDispatchMode: unannotated
         self.active = True
         return True
 
@@ -80,7 +82,7 @@ class PrivateRandom(TorchDispatchMode):
         """Leave torch's dispatch stack; False if not on top (nothing done)."""
         if _get_current_dispatch_mode() is not self:
             return False
-        self.__exit__(None, None, None)
+        self.__exit__(None, None, None)  # type: ignore[no-untyped-call]  # torch's TorchDispatchMode: unannotated
         self.active = False
         return True
 
@@ -110,7 +112,7 @@ def _with_generator(func: Any) -> Any:
     return target
 
 
-def _device_of(args: tuple, kwargs: dict) -> torch.device:
+def _device_of(args: Args, kwargs: Kwargs) -> torch.device:
     for value in (*args, *kwargs.values()):
         if isinstance(value, torch.Tensor):
             return value.device
@@ -241,7 +243,8 @@ class _PrivateReset:
     def __call__(self) -> None:
         module = self.module()
         assert module is not None  # called as the module's own method
-        weight: torch.Tensor = module._parameters["weight"]  # type: ignore[assignment]
+        weight = module._parameters["weight"]
+        assert weight is not None  # Linear and Conv layers always have one
         bias = module._parameters.get("bias")
         mode: PrivateRandom | None = getattr(_ACTIVE, "mode", None)
         gen = None if mode is None or weight.is_meta else mode._generator(weight.device)
@@ -315,7 +318,7 @@ l1_loss smooth_l1_loss huber_loss binary_cross_entropy binary_cross_entropy_with
 """)
 
 
-def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any) -> Any:
+def _arg(args: Args, kwargs: Kwargs, index: int, name: str, default: Any) -> Any:
     if name in kwargs:
         return kwargs[name]
     return args[index] if len(args) > index else default
@@ -325,21 +328,21 @@ def _zero(value: Any) -> bool:
     return type(value) in (int, float) and value == 0
 
 
-def _dropout_off(args: tuple, kwargs: dict) -> bool:  # F.dropout(input, p, training, inplace)
+def _dropout_off(args: Args, kwargs: Kwargs) -> bool:  # F.dropout(input, p, training, inplace)
     return _arg(args, kwargs, 2, "training", True) is False or _zero(
         _arg(args, kwargs, 1, "p", 0.5)
     )
 
 
-def _rrelu_off(args: tuple, kwargs: dict) -> bool:  # F.rrelu(input, lower, upper, training)
+def _rrelu_off(args: Args, kwargs: Kwargs) -> bool:  # F.rrelu(input, lower, upper, training)
     return _arg(args, kwargs, 3, "training", False) is False
 
 
-def _attention_dropout_off(args: tuple, kwargs: dict) -> bool:  # (q, k, v, mask, dropout_p)
+def _attention_dropout_off(args: Args, kwargs: Kwargs) -> bool:  # (q, k, v, mask, dropout_p)
     return _zero(_arg(args, kwargs, 4, "dropout_p", 0.0))
 
 
-def _mha_dropout_off(args: tuple, kwargs: dict) -> bool:  # F.multi_head_attention_forward
+def _mha_dropout_off(args: Args, kwargs: Kwargs) -> bool:  # F.multi_head_attention_forward
     training = _arg(args, kwargs, 13, "training", True)
     return training is False or _zero(_arg(args, kwargs, 10, "dropout_p", None))
 
@@ -379,7 +382,7 @@ def _draw_nothing_table() -> dict[Any, Any]:
 _DRAW_NOTHING = _draw_nothing_table()
 
 
-def draws_nothing(func: Any, types: tuple, args: tuple, kwargs: dict) -> bool:
+def draws_nothing(func: Any, types: tuple[type, ...], args: Args, kwargs: Kwargs) -> bool:
     """True when this torch call certainly draws no random number.
 
     ``types`` are the argument types that override ``__torch_function__`` (as a

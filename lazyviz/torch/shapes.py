@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+
+# torch's stub (torch/nn/parameter.pyi) leaves the shared base of the Uninitialized* classes out
 from torch.nn.parameter import UninitializedTensorMixin  # type: ignore[attr-defined]
+
+from lazyviz.record.graph import Shape
 
 
 def is_uninitialized(t: object) -> bool:
@@ -18,7 +22,7 @@ def is_uninitialized(t: object) -> bool:
     return isinstance(t, UninitializedTensorMixin)
 
 
-def known_shape(module: nn.Module, name: str, param: torch.Tensor | None) -> list | None:
+def known_shape(module: nn.Module, name: str, param: torch.Tensor | None) -> Shape | None:
     """The shape of ``module.<name>`` as far as it is known now."""
     if param is None:
         return None
@@ -27,7 +31,7 @@ def known_shape(module: nn.Module, name: str, param: torch.Tensor | None) -> lis
     return _lazy_shape(module, name)
 
 
-def _lazy_shape(module: nn.Module, name: str) -> list | None:
+def _lazy_shape(module: nn.Module, name: str) -> Shape | None:
     # Read the structure from the (lazy) base class, so subclasses of the
     # torch.nn Lazy* classes are covered as well.
     if isinstance(module, nn.modules.conv._ConvNd):
@@ -39,7 +43,7 @@ def _lazy_shape(module: nn.Module, name: str) -> list | None:
     return None
 
 
-def _conv_shape(conv: nn.modules.conv._ConvNd, name: str) -> list | None:
+def _conv_shape(conv: nn.modules.conv._ConvNd, name: str) -> Shape | None:
     if name == "bias":
         return [conv.out_channels]
     if name != "weight":

@@ -19,7 +19,7 @@ from torch import nn
 
 from lazyviz.record.graph import Node, Trace
 from lazyviz.torch.copying import SharedWrite, gc_paused, private_copy, shared_copy
-from lazyviz.torch.flatten import labelled_inputs
+from lazyviz.torch.flatten import Args, Kwargs, labelled_inputs
 from lazyviz.torch.recorder import Recorder
 from lazyviz.torch.rng import private_random, reset_on_private_generator
 from lazyviz.torch.structure import build_structure
@@ -64,7 +64,7 @@ def eager_module(model: object) -> tuple[nn.Module, bool]:
     return model, getattr(model, "_compiled_call_impl", None) is not None
 
 
-def call_eagerly(module: nn.Module, args: tuple, kwargs: Mapping[str, Any]) -> Any:
+def call_eagerly(module: nn.Module, args: Args, kwargs: Mapping[str, Any]) -> object:
     """``module(*args, **kwargs)``, bypassing an in-place ``model.compile()``."""
     if getattr(module, "_compiled_call_impl", None) is not None:
         return module._call_impl(*args, **kwargs)
@@ -89,7 +89,7 @@ class Session:
             self.model, self.guard, lazy = shared_copy(module)
             if lazy:  # only lazy layers have a first initialization to draw
                 reset_on_private_generator(self.model)
-        self.history: list[tuple[tuple, dict]] = []  # batches run so far, to replay
+        self.history: list[tuple[Args, Kwargs]] = []  # batches run so far, to replay
 
     def structure(self) -> Trace:
         """The model as it is now, no batch run."""
@@ -99,7 +99,7 @@ class Session:
 
     def run(
         self,
-        args: tuple,
+        args: Args,
         kwargs: Mapping[str, Any] | None = None,
         *,
         on_output: OutputCallback | None = None,
@@ -117,7 +117,7 @@ class Session:
             self.history.append((args, named))
         return result
 
-    def _record(self, args: tuple, kwargs: dict, on_output: OutputCallback | None) -> Trace:
+    def _record(self, args: Args, kwargs: Kwargs, on_output: OutputCallback | None) -> Trace:
         inputs = labelled_inputs(args, kwargs)
         with gc_paused():
             result = build_structure(self.model, inputs=inputs, with_edges=False)

@@ -31,7 +31,7 @@ from torch import nn
 from torch.nn.modules import module as module_hooks
 
 from lazyviz.record.graph import Trace
-from lazyviz.torch.flatten import labelled_inputs
+from lazyviz.torch.flatten import Args, Kwargs, labelled_inputs
 from lazyviz.torch.recorder import Recorder
 from lazyviz.torch.repeats import input_signature, is_clean
 from lazyviz.torch.shapes import is_uninitialized
@@ -138,7 +138,7 @@ class Watcher:
     # -------------------------------------------------------------- hooks
     # Both hooks run on every forward of the watched model: the repeated case
     # (one plain tensor, same signature) is handled first, in a few attribute reads.
-    def _pre(self, module: nn.Module, args: tuple, kwargs: dict[str, Any]) -> None:
+    def _pre(self, module: nn.Module, args: Args, kwargs: Kwargs) -> None:
         call = self._call
         if call is None:
             steady = self._steady
@@ -161,7 +161,7 @@ class Watcher:
             self.abandon()  # left by an interrupt (KeyboardInterrupt skips torch's exit hooks)
         self._guarded(self._begin, args, kwargs)
 
-    def _post(self, module: nn.Module, args: tuple, result: Any) -> None:
+    def _post(self, module: nn.Module, args: Args, result: Any) -> None:
         # An always-call hook: torch calls it after a normal return and after an
         # exception (then with result None, while the exception is being handled).
         call = self._call
@@ -183,7 +183,7 @@ class Watcher:
             self._steady = None
 
     # ----------------------------------------------------------- recording
-    def _begin(self, args: tuple, kwargs: dict[str, Any]) -> None:
+    def _begin(self, args: Args, kwargs: Kwargs) -> None:
         root = self._model()
         if root is None:
             return

@@ -41,7 +41,7 @@ MAX_DISPLAYS = 8
 """Displays of one widget kept up to date with its picture (the newest ones)."""
 
 
-class Runtime(ipywidgets.Widget):
+class Runtime(ipywidgets.Widget):  # type: ignore[misc]  # ipywidgets has no types: Any
     """A hidden model holding one bundle's code: stored once in a saved notebook.
 
     Never displayed; the widgets' loaders read ``code`` and ``css`` from it.

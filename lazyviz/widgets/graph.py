@@ -20,7 +20,7 @@ from typing import Any
 import traitlets
 from torch import nn
 
-from lazyviz.adapters import find_module, make_session, make_watcher
+from lazyviz.adapters import Model, find_module, make_session, make_watcher
 from lazyviz.record.graph import Trace
 from lazyviz.torch.copying import gc_paused
 from lazyviz.torch.flatten import iter_tensors
@@ -307,7 +307,7 @@ class LazyViz(BundledWidget):
         except Exception as exc:  # the panel is an extra: it never costs the widget
             return {}, f"No histograms: {type(exc).__name__}: {exc}"
 
-    def _histogram_model(self) -> nn.Module | None:
+    def _histogram_model(self) -> Model | None:
         return self._session.model
 
     def _page_histograms(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -408,7 +408,7 @@ def _flush_after_each_cell(widget: LazyViz) -> None:
     unfinished (KeyboardInterrupt skips torch's exit hooks).
     """
     try:
-        from IPython import get_ipython
+        from IPython.core.getipython import get_ipython
     except ImportError:
         return
     shell = get_ipython()
@@ -491,7 +491,7 @@ class WatchedViz(LazyViz):
         else:
             self._add_run(record, play=True)
 
-    def _histogram_model(self) -> nn.Module | None:
+    def _histogram_model(self) -> Model | None:
         return self._watcher.model
 
     def _after_cell(self) -> None:

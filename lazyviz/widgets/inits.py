@@ -187,7 +187,7 @@ def compare_inits(
     grads: bool = True,
     loss_fn: Callable[..., Any] | None = None,
     target: Any = None,
-) -> Any:
+) -> InitsWidget:
     """A widget comparing initializers on ``model``: weight histograms and activations by depth.
 
     Parameters

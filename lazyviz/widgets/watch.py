@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import weakref
-from typing import Any
 
 from torch import nn
 
@@ -12,10 +11,10 @@ from lazyviz.widgets.graph import WatchedViz
 
 __all__ = ["watch"]
 
-_WATCHED: weakref.WeakKeyDictionary[nn.Module, Any] = weakref.WeakKeyDictionary()
+_WATCHED: weakref.WeakKeyDictionary[nn.Module, WatchedViz] = weakref.WeakKeyDictionary()
 
 
-def watch(model: nn.Module, *, max_runs: int = 20) -> Any:
+def watch(model: nn.Module, *, max_runs: int = 20) -> WatchedViz:
     """A widget that follows ``model`` live: the forwards you run show up in it.
 
     The model runs exactly as without lazyviz (same outputs, same
