@@ -6,6 +6,8 @@
 // many such re-renders to expect, and each new view takes over the old view's
 // drawing (its DOM moves, nothing is drawn again) instead of starting over.
 
+import { modelKey } from "./model-key";
+
 export interface OutputModel {
   get(name: string): unknown;
   on(event: string, cb: (...args: never[]) => void): void;
@@ -43,9 +45,9 @@ const lastSent = new WeakMap<object, string>();
 /** Models changed since their last picture; a model never pictured counts as changed. */
 const changed = new WeakSet<object>();
 
-function drawingsOf(model: object): Drawing[] {
-  let list = drawings.get(model);
-  if (!list) drawings.set(model, (list = []));
+function drawingsOf(key: object): Drawing[] {
+  let list = drawings.get(key);
+  if (!list) drawings.set(key, (list = []));
   return list;
 }
 
@@ -55,28 +57,28 @@ export function followRepaints(model: OutputModel): () => void {
     const c = content as { type?: unknown; count?: unknown } | null;
     if (!c || c.type !== "lazyviz:repaint") return;
     const count = typeof c.count === "number" && c.count > 0 ? Math.trunc(c.count) : 1;
-    repaints.set(model, { count, until: Date.now() + REPAINT_WINDOW_MS });
+    repaints.set(modelKey(model), { count, until: Date.now() + REPAINT_WINDOW_MS });
   };
   model.on("msg:custom", onMsg as (...args: never[]) => void);
   return () => model.off("msg:custom", onMsg as (...args: never[]) => void);
 }
 
 /** The drawing the notebook just detached to render its output again, if a re-render was announced. */
-function displaced(model: object): Drawing | null {
-  const notice = repaints.get(model);
+function displaced(key: object): Drawing | null {
+  const notice = repaints.get(key);
   if (!notice || notice.count <= 0 || Date.now() > notice.until) return null;
   // The re-rendered view is taken out of its output (no parent); a cell scrolled
   // out of a windowed notebook is detached with its parents, so it is not taken.
-  const list = drawingsOf(model);
+  const list = drawingsOf(key);
   const found = list.find((d) => d.host.parentNode === null) ?? null;
   if (found) notice.count -= 1;
   return found;
 }
 
-function release(model: object, drawing: Drawing, host: HTMLElement): () => void {
+function release(key: object, drawing: Drawing, host: HTMLElement): () => void {
   return () => {
     if (drawing.host !== host) return; // moved on to a newer view, which owns it now
-    const list = drawingsOf(model);
+    const list = drawingsOf(key);
     list.splice(list.indexOf(drawing), 1);
     drawing.destroy();
   };
@@ -86,8 +88,9 @@ function release(model: object, drawing: Drawing, host: HTMLElement): () => void
  * In `render`: when this view replaces one the notebook re-rendered, moves that
  * view's drawing into `el` and returns this view's cleanup; otherwise null.
  */
-export function adoptDrawing(model: object, el: HTMLElement): (() => void) | null {
-  const drawing = displaced(model);
+export function adoptDrawing(model: OutputModel, el: HTMLElement): (() => void) | null {
+  const key = modelKey(model);
+  const drawing = displaced(key);
   if (!drawing) return null;
   el.append(...drawing.host.childNodes);
   drawing.host = el;
@@ -95,22 +98,23 @@ export function adoptDrawing(model: object, el: HTMLElement): (() => void) | nul
   if (drawing.focus?.isConnected && (!active || active === el.ownerDocument.body)) {
     drawing.focus.focus({ preventScroll: true });
   }
-  return release(model, drawing, el);
+  return release(key, drawing, el);
 }
 
 /** Registers a new view's drawing (`root`, inside `el`); returns the view's cleanup. */
-export function keepDrawing(model: object, el: HTMLElement, root: HTMLElement, destroy: () => void): () => void {
+export function keepDrawing(model: OutputModel, el: HTMLElement, root: HTMLElement, destroy: () => void): () => void {
+  const key = modelKey(model);
   const drawing: Drawing = { host: el, root, focus: null, destroy };
   root.addEventListener("focusin", (e) => {
     if (e.target instanceof HTMLElement || e.target instanceof SVGElement) drawing.focus = e.target as HTMLElement;
   });
-  drawingsOf(model).push(drawing);
-  return release(model, drawing, el);
+  drawingsOf(key).push(drawing);
+  return release(key, drawing, el);
 }
 
 /** Whether `root` is the drawing that pictures its model: the first one on screen. */
-function picturer(model: object, root: HTMLElement): boolean {
-  return drawingsOf(model).find((d) => d.root.isConnected)?.root === root;
+function picturer(key: object, root: HTMLElement): boolean {
+  return drawingsOf(key).find((d) => d.root.isConnected)?.root === root;
 }
 
 /**
@@ -120,6 +124,7 @@ function picturer(model: object, root: HTMLElement): boolean {
  * moving (playing) and the picture should wait. Identical pictures are sent once.
  */
 export function keepPicture(model: OutputModel, root: HTMLElement, take: () => Promise<Take>, busy: () => boolean): () => void {
+  const key = modelKey(model);
   let timer = 0;
   let retries = 0;
   let stopped = false;
@@ -133,9 +138,9 @@ export function keepPicture(model: OutputModel, root: HTMLElement, take: () => P
     timer = window.setTimeout(send, PICTURE_DELAY_MS);
   };
   async function send(): Promise<void> {
-    if (stopped || model.get("_pictures") !== true || !picturer(model, root)) return;
+    if (stopped || model.get("_pictures") !== true || !picturer(key, root)) return;
     // A view made by a re-render (announced or not) pictures nothing new: no loop.
-    if (lastSent.has(model) && !changed.has(model)) return;
+    if (lastSent.has(key) && !changed.has(key)) return;
     if (busy()) return later();
     let picture: Take;
     try {
@@ -145,14 +150,14 @@ export function keepPicture(model: OutputModel, root: HTMLElement, take: () => P
     }
     if (picture === "later") return later();
     if (!picture || stopped) return;
-    changed.delete(model);
-    const key = `${picture.mime}\n${picture.data}`;
-    if (lastSent.get(model) === key) return;
-    lastSent.set(model, key);
+    changed.delete(key);
+    const text = `${picture.mime}\n${picture.data}`;
+    if (lastSent.get(key) === text) return;
+    lastSent.set(key, text);
     model.send({ type: "lazyviz:picture", mime: picture.mime, data: picture.data });
   }
   const onChange = (): void => {
-    changed.add(model);
+    changed.add(key);
     schedule();
   };
   const onMsg = (content: unknown): void => {

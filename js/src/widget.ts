@@ -34,7 +34,7 @@ async function pictureOf(root: HTMLElement): Promise<Take> {
 }
 
 async function render({ model, el }: { model: WidgetModel; el: HTMLElement }): Promise<() => void> {
-  const adopted = adoptDrawing(model, el);
+  const adopted = adoptDrawing(model as unknown as OutputModel, el);
   if (adopted) return adopted;
   performance.mark?.("lazyviz:render");
   const app = mount(el, model);
@@ -42,7 +42,7 @@ async function render({ model, el }: { model: WidgetModel; el: HTMLElement }): P
   const stopTheme = followHostTheme(() => root);
   const out = model as unknown as OutputModel;
   const stopPicture = keepPicture(out, root, () => pictureOf(root), () => model.get("playing") === true);
-  const cleanup = keepDrawing(model, el, root, () => (stopPicture(), stopTheme(), app.destroy()));
+  const cleanup = keepDrawing(model as unknown as OutputModel, el, root, () => (stopPicture(), stopTheme(), app.destroy()));
   await app.ready;
   performance.mark?.("lazyviz:painted");
   return cleanup;

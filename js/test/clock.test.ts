@@ -4,13 +4,16 @@ import { describe, expect, it, vi } from "vitest";
 import { takeSeat } from "../src/view/clock";
 import { Player } from "../src/view/player";
 
+/** A stand-in model: a different object per call, like anywidget's proxies of one model. */
+const proxyOf = (runtime: object) => ({ get: (name: string): unknown => (name === "_runtime" ? runtime : undefined) });
+
 describe("takeSeat", () => {
   it("lets the first view lead and hands the clock on when it leaves", () => {
-    const model = {};
+    const runtime = {};
     const took: string[] = [];
-    const a = takeSeat(model, () => took.push("a"));
-    const b = takeSeat(model, () => took.push("b"));
-    const c = takeSeat(model, () => took.push("c"));
+    const a = takeSeat(proxyOf(runtime), () => took.push("a"));
+    const b = takeSeat(proxyOf(runtime), () => took.push("b"));
+    const c = takeSeat(proxyOf(runtime), () => took.push("c"));
     expect([a.leads(), b.leads(), c.leads()]).toEqual([true, false, false]);
     c.release(); // a follower leaving changes nothing
     expect(took).toEqual([]);
@@ -19,7 +22,7 @@ describe("takeSeat", () => {
     expect(b.leads()).toBe(true);
     a.release(); // twice is harmless
     expect(took).toEqual(["b"]);
-    expect(takeSeat({}, () => {}).leads()).toBe(true); // another model, another clock
+    expect(takeSeat(proxyOf({}), () => {}).leads()).toBe(true); // another model, another clock
   });
 });
 
@@ -27,7 +30,7 @@ describe("Player with a shared clock", () => {
   it("ticks only while it leads, and resumes when it takes over", () => {
     vi.useFakeTimers();
     try {
-      const model = {};
+      const model = proxyOf({});
       let ticksA = 0;
       let ticksB = 0;
       const seatA = takeSeat(model, () => a.resume());

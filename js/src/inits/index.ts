@@ -8,9 +8,10 @@ import Plotly from "plotly.js-basic-dist-min";
 import { drawDepth } from "./depth";
 import { drawGradients } from "./gradients";
 import { gradLog, lossText, undrawn } from "./rows";
-import { type InitHistogram, type InitsRecord, type ParamEntry, qualname, type TraitModel } from "./model";
+import type { InitHistogram, InitsRecord, ParamEntry, TraitModel } from "./model";
 import { drawHistogram, statsLines } from "./panels";
-import { shapeText, sharedRange } from "./stats";
+import { sharedRange } from "./stats";
+import { numel, qualifiedName, shapeText } from "../format";
 import { adoptDrawing, followRepaints, keepDrawing, keepPicture, type OutputModel, type Take } from "../output";
 import { exposePictures, pictureAsPng } from "../picture";
 import { initsPicture } from "../picture/inits-picture";
@@ -31,8 +32,12 @@ function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-function numel(p: ParamEntry): number {
-  return p.shape.reduce((a, b) => a * b, 1);
+/** A chart across depth: its title, a note on how to read it, any controls, then the plot. */
+function chartBox(cls: string, title: string, note: string, ...controls: HTMLElement[]): { box: HTMLElement; plot: HTMLDivElement } {
+  const box = h("section", cls);
+  const plot = h("div", "lazyviz-inits-plot");
+  box.append(h("h3", "", title), h("p", "lazyviz-inits-note", note), ...controls, plot);
+  return { box, plot };
 }
 
 function draw(model: TraitModel, el: HTMLElement): { root: HTMLElement; destroy: () => void } {
@@ -56,30 +61,23 @@ function draw(model: TraitModel, el: HTMLElement): { root: HTMLElement; destroy:
 
   const panels = h("div", "lazyviz-inits-panels");
   const depths = h("div", "lazyviz-inits-depths");
-  const depthBox = h("section", "lazyviz-inits-depth");
-  const depthTitle = h("h3", "", "Activations across depth");
-  const depthNote = h(
-    "p",
-    "lazyviz-inits-note",
+  const { plot: depthPlot, box: depthBox } = chartBox(
+    "lazyviz-inits-depth",
+    "Activations across depth",
     "Std of each layer's output as the batch flows through a copy initialized with each init (log scale). Click a layer to show its parameters.",
-  );
-  const depthPlot = h("div", "lazyviz-inits-plot");
-  depthBox.append(depthTitle, depthNote, depthPlot);
-
-  const gradBox = h("section", "lazyviz-inits-grads");
-  const gradTitle = h("h3", "", "Gradients across depth");
-  const gradNote = h(
-    "p",
-    "lazyviz-inits-note",
-    "Std of each weight's gradient after one backward pass of the loss on the batch, in forward order. Click a point to show that parameter.",
   );
   const gradLoss = h("p", "lazyviz-inits-note lazyviz-inits-loss");
   const allLabel = h("label", "lazyviz-inits-all");
   const all = h("input", "");
   all.type = "checkbox";
   allLabel.append(all, h("span", "", " biases and other 1-D parameters too"));
-  const gradPlot = h("div", "lazyviz-inits-plot");
-  gradBox.append(gradTitle, gradNote, gradLoss, allLabel, gradPlot);
+  const { plot: gradPlot, box: gradBox } = chartBox(
+    "lazyviz-inits-grads",
+    "Gradients across depth",
+    "Std of each weight's gradient after one backward pass of the loss on the batch, in forward order. Click a point to show that parameter.",
+    gradLoss,
+    allLabel,
+  );
   depths.append(depthBox, gradBox);
   root.append(header, panels, depths);
   plots.push(depthPlot, gradPlot);
@@ -88,14 +86,14 @@ function draw(model: TraitModel, el: HTMLElement): { root: HTMLElement; destroy:
   const data = (): InitsRecord => model.get("data");
   const selectedParam = (): ParamEntry | undefined => {
     const want = model.get("selected");
-    return data().params.find((p) => qualname(p) === want) ?? data().params[0];
+    return data().params.find((p) => qualifiedName(p.path, p.param) === want) ?? data().params[0];
   };
 
   function fillPicker(): void {
     const types = model.get("types");
     picker.replaceChildren(
       ...data().params.map((p) => {
-        const q = qualname(p);
+        const q = qualifiedName(p.path, p.param);
         const type = types[p.path];
         const opt = h("option", "", `${q}  ${shapeText(p.shape)}${type ? `  · ${type}` : ""}`);
         opt.value = q;
@@ -113,7 +111,7 @@ function draw(model: TraitModel, el: HTMLElement): { root: HTMLElement; destroy:
       panels.append(h("p", "lazyviz-inits-note", "This model has no parameters."));
       return;
     }
-    const q = qualname(p);
+    const q = qualifiedName(p.path, p.param);
     root.dataset.selected = q;
     picker.value = q;
     fanInfo.textContent =
@@ -135,7 +133,7 @@ function draw(model: TraitModel, el: HTMLElement): { root: HTMLElement; destroy:
       name.title = label; // the whole label when the panel is too narrow for it
       const plot = h("div", "lazyviz-inits-plot");
       const stats = h("div", "lazyviz-inits-stats");
-      for (const [key, line] of statsLines(hist, numel(p))) {
+      for (const [key, line] of statsLines(hist, numel(p.shape) ?? 0)) {
         const row = h("div", "", line);
         row.dataset.stat = key;
         stats.append(row);
@@ -161,7 +159,7 @@ function draw(model: TraitModel, el: HTMLElement): { root: HTMLElement; destroy:
     gradLoss.textContent = lossText(record) + (missing ? `. Not drawn: ${missing}.` : "");
     drawGradients(gradPlot, record, model.get("types"), readTheme(root), all.checked, (path, param) => {
       const hit = record.params.find((p) => p.path === path && p.param === param);
-      if (hit) select(qualname(hit));
+      if (hit) select(qualifiedName(hit.path, hit.param));
     });
   }
 
@@ -175,7 +173,7 @@ function draw(model: TraitModel, el: HTMLElement): { root: HTMLElement; destroy:
     drawPanels();
     drawDepth(depthPlot, data(), types, theme, (path) => {
       const first = data().params.find((p) => p.path === path);
-      if (first) select(qualname(first));
+      if (first) select(qualifiedName(first.path, first.param));
     });
     drawGrads();
     root.dataset.ready = "true";
@@ -238,11 +236,11 @@ function initialize({ model }: { model: TraitModel }): () => void {
 }
 
 function render({ model, el }: { model: TraitModel; el: HTMLElement }): () => void {
-  const adopted = adoptDrawing(model, el);
+  const adopted = adoptDrawing(model as unknown as OutputModel, el);
   if (adopted) return adopted;
   const { root, destroy } = draw(model, el);
   const stopPicture = keepPicture(model as unknown as OutputModel, root, () => pictureOf(root), () => false);
-  return keepDrawing(model, el, root, () => (stopPicture(), destroy()));
+  return keepDrawing(model as unknown as OutputModel, el, root, () => (stopPicture(), destroy()));
 }
 
 export default { initialize, render };

@@ -6,6 +6,8 @@
 // is destroyed, the next seat is told to take over (and resumes the timer
 // if playback is on).
 
+import { modelKey } from "../model-key";
+
 export interface Seat {
   /** Whether this view keeps the clock now. */
   leads(): boolean;
@@ -14,16 +16,18 @@ export interface Seat {
 }
 
 type Table = Array<{ onLead: () => void }>;
-// Keyed by the model object itself: a WeakMap forgets a model nobody shows.
+// Keyed by the model (model-key.ts: each view holds its own proxy of it); a
+// WeakMap forgets a model nobody shows.
 // Kept on globalThis under a registered symbol: two copies of the bundle
 // (an ESM imported again, as a page may for a second view) share the table.
 const KEY = Symbol.for("lazyviz.clock");
 const holder = globalThis as { [KEY]?: WeakMap<object, Table> };
 const tables = (holder[KEY] ??= new WeakMap<object, Table>());
 
-export function takeSeat(model: object, onLead: () => void): Seat {
-  let table = tables.get(model);
-  if (!table) tables.set(model, (table = []));
+export function takeSeat(model: { get(name: string): unknown }, onLead: () => void): Seat {
+  const key = modelKey(model);
+  let table = tables.get(key);
+  if (!table) tables.set(key, (table = []));
   const me = { onLead };
   table.push(me);
   const t = table;
