@@ -18,7 +18,7 @@ export function shapeSegments(shape: Shape | null | undefined): Segment[] {
     if (d == null) out.push({ text: "?", unknown: true });
     else out.push({ text: String(d) });
   });
-  out.push({ text: ")" }); // (256), as the spec and print(trace) write it
+  out.push({ text: ")" }); // (256), as docs/trace-schema.md and print(trace) write it
   return mergeSegments(out);
 }
 
@@ -70,6 +70,14 @@ export function shortName(path: string, op = false): string {
   if (slash >= 0) return path.slice(slash + 1);
   const dot = path.lastIndexOf(".");
   return dot >= 0 ? path.slice(dot + 1) : path;
+}
+
+/**
+ * A parameter's qualified name as `named_parameters()` writes it (`0.weight`,
+ * `layer1.0.conv1.weight`); on the root module just its own name.
+ */
+export function qualifiedName(path: string, name: string): string {
+  return path ? `${path}.${name}` : name;
 }
 
 /** Shortens long text for a box; the full text goes to the details panel. */

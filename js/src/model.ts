@@ -1,4 +1,4 @@
-// What Python sends: the trace schema `lazyviz.trace/1` (SPEC §2) and the
+// What Python sends: the trace schema `lazyviz.trace/1` (docs/trace-schema.md) and the
 // synced traits of `LazyViz` (docs/widget-state.md). The types themselves are
 // generated from lazyviz/schema.json (generated/schema.ts); this file names
 // them for the front end, says which part of anywidget's model it uses, and

@@ -1,4 +1,4 @@
-// One plain-words caption per step, written for a learner (SPEC §5: what the
+// One plain-words caption per step, written for a learner (what the
 // module saw, what it inferred, what was created and how it was initialized).
 // Pure string building; the view puts the result in a text node. What is
 // particular to a framework (which size a layer reads off its input, how it
@@ -6,9 +6,9 @@
 // without it gets plainer words.
 
 import type { Shape, TraceEvent, TraceNode } from "./model";
-import { groupDigits, isKnown, shapeText, shapesText } from "./format";
+import { groupDigits, isKnown, qualifiedName, shapeText, shapesText } from "./format";
 import { isContainer, type Structure } from "./structure";
-import type { Counts, NodeFrame } from "./timeline";
+import type { Counts, NodeFrame } from "./frames";
 
 export interface CaptionContext {
   frames: ReadonlyMap<string, NodeFrame>;
@@ -125,9 +125,8 @@ export function captionFor(s: Structure, ev: TraceEvent, ctx: CaptionContext): s
     case "init": {
       const i = n.params.findIndex((q) => q.name === ev.param);
       const shape = i >= 0 && frame ? frame.params[i] : null;
-      const qn = n.path ? `${n.path}.${ev.param}` : ev.param;
       const fill = typeof ev.fill === "string" && ev.fill ? ` (as a ${ev.param}, it gets ${ev.fill})` : "";
-      return `init ${qn} ${shapeText(shape)} with ${ev.init}${fill}: the deferred initializer fills it the moment its shape is known.`;
+      return `init ${qualifiedName(n.path, ev.param)} ${shapeText(shape)} with ${ev.init}${fill}: the deferred initializer fills it the moment its shape is known.`;
     }
     case "exit": {
       const out = shapesText(ev.shapes ?? n.output_shapes);

@@ -5,18 +5,10 @@
 // until they change.
 
 import type { Shape, TraceEvent, TraceNode } from "./model";
-import { isKnown, numel } from "./format";
+import { isKnown, numel, qualifiedName } from "./format";
 import { deepestFirst, isContainer, type Structure } from "./structure";
 import { introCaption } from "./narrate";
-import type { Changes, Counts, NodeFrame, NodeState, Timeline } from "./timeline";
-
-export interface StepRecord {
-  changes: Changes;
-  edges: ReadonlyArray<number>;
-  travel: ReadonlyArray<number>;
-  active: string | null;
-  counts: Counts;
-}
+import type { Counts, NodeFrame, NodeState, StepSink } from "./frames";
 
 const NONE: ReadonlyArray<number> = [];
 const NO_PARAMS: ReadonlyArray<never> = [];
@@ -55,7 +47,7 @@ export class Simulation {
     const seen = new Set<string>();
     for (const n of s.nodes) {
       const flags = n.params.map((p) => {
-        const qn = n.path ? `${n.path}.${p.name}` : p.name;
+        const qn = qualifiedName(n.path, p.name);
         const dup = p.shared_with != null && seen.has(p.shared_with);
         seen.add(qn);
         return !dup;
@@ -65,7 +57,7 @@ export class Simulation {
   }
 
   /** Records the frames before any event (step 0) into `tl`; returns step 0's caption. */
-  start(tl: Timeline): string {
+  start(tl: StepSink): string {
     for (const n of this.s.nodes) {
       const f = this.initialFrame(n);
       this.frames.set(n.id, f);
@@ -85,7 +77,7 @@ export class Simulation {
   }
 
   /** Plays event k (1-based) and records what it changed; steps come in order. */
-  step(tl: Timeline, k: number): void {
+  step(tl: StepSink, k: number): void {
     const ev = this.s.trace.events[k - 1]!;
     this.changes = [];
     this.edgeFlips = [];
@@ -197,7 +189,7 @@ export class Simulation {
         for (const e of this.inEdges.get(n.id) ?? []) {
           const src = this.s.byId.get(this.s.trace.edges[e]!.src);
           if (src?.kind === "input") this.flow(e, k);
-          if (this.flowed[e] && this.flowStep[e] >= (this.lastEnter.get(n.id) ?? -1)) travel.push(e);
+          if (this.flowed[e] && (this.flowStep[e] ?? -1) >= (this.lastEnter.get(n.id) ?? -1)) travel.push(e);
         }
         this.lastEnter.set(n.id, k);
         this.update(n.id, { visit: "open", inShapes: ev.shapes ?? n.input_shapes });
@@ -205,20 +197,12 @@ export class Simulation {
       }
       case "materialize": {
         const i = n.params.findIndex((p) => p.name === ev.param);
-        if (i >= 0) {
-          const params = [...f.params];
-          params[i] = ev.shape;
-          this.update(n.id, { params });
-        }
+        if (i >= 0) this.update(n.id, { params: replaced(f.params, i, ev.shape) });
         break;
       }
       case "init": {
         const i = n.params.findIndex((p) => p.name === ev.param);
-        if (i >= 0) {
-          const inits = [...f.inits];
-          inits[i] = ev.init;
-          this.update(n.id, { inits });
-        }
+        if (i >= 0) this.update(n.id, { inits: replaced(f.inits, i, ev.init) });
         break;
       }
       case "exit": {
@@ -280,4 +264,11 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
+}
+
+/** A copy of `list` with item i replaced (frames are immutable: each step keeps the ones it replaced). */
+function replaced<T>(list: readonly T[], i: number, value: T): T[] {
+  const out = [...list];
+  out[i] = value;
+  return out;
 }

@@ -100,7 +100,7 @@ export function descendants(s: Structure, id: string): string[] {
 }
 
 /**
- * The colour family of a node (SPEC §5: linear, conv, norm, activation, op, ...):
+ * The colour family of a node (linear, conv, norm, activation, op, ...):
  * a layer's comes from the record (the framework adapter decides it in Python);
  * a record without one, or a layer of no known kind, is "other".
  */

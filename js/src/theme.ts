@@ -39,33 +39,34 @@ export function parseColor(text: string): RGBA | null {
   probe.fillStyle = s;
   if (probe.fillStyle === "rgba(0, 0, 0, 0)") return null; // not a colour (or fully transparent)
   probe.fillRect(0, 0, 1, 1);
-  const d = probe.getImageData(0, 0, 1, 1).data;
-  return [d[0], d[1], d[2], d[3] / 255];
+  const [r = 0, g = 0, b = 0, a = 0] = probe.getImageData(0, 0, 1, 1).data;
+  return [r, g, b, a / 255];
 }
 
 /** `top` painted over `under` (what the eye sees through a translucent layer). */
 function over(top: RGBA, under: RGBA): RGBA {
-  const a = top[3];
-  return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1) as RGBA;
+  return mix(top, under, top[3]);
 }
 
-/** `a` mixed with `b`: `t` of a, the rest b. */
+/** `a` mixed with `b`: `t` of a, the rest b (opaque). */
 function mix(a: RGBA, b: RGBA, t: number): RGBA {
-  return [0, 1, 2].map((i) => a[i] * t + b[i] * (1 - t)).concat(1) as RGBA;
+  const m = (x: number, y: number): number => x * t + y * (1 - t);
+  return [m(a[0], b[0]), m(a[1], b[1]), m(a[2], b[2]), 1];
 }
 
 function luminance(c: RGBA): number {
-  const [r, g, b] = [c[0], c[1], c[2]].map((v) => {
+  const linear = (v: number): number => {
     const x = v / 255;
     return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  return 0.2126 * linear(c[0]) + 0.7152 * linear(c[1]) + 0.0722 * linear(c[2]);
 }
 
 /** WCAG contrast ratio of two opaque colours (1 to 21). */
 export function contrast(a: RGBA, b: RGBA): number {
-  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
-  return (x + 0.05) / (y + 0.05);
+  const la = luminance(a);
+  const lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 
 function css(c: RGBA): string {

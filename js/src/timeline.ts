@@ -8,7 +8,7 @@
 // touched (what keeps a 1,000-node graph at 60 fps). Captions are written
 // when a step is first shown, from a cursor of their own.
 //
-// State rules (SPEC §3, see docs/widget-state.md):
+// State rules (the `data-state` of docs/widget-state.md, DOM):
 // - a leaf is `unresolved` while one of its parameter shapes is unknown, and
 //   `resolved` once they are all known or the batch has left it;
 // - an input is resolved from the start; an output once data reached it;
@@ -16,48 +16,13 @@
 // - the failing node of an `error` event is `error`; the containers around it
 //   close (resolved), everything before it stays resolved.
 
-import type { Shape, Trace, TraceEvent } from "./model";
+import type { Trace, TraceEvent } from "./model";
 import { buildStructure, type Structure } from "./structure";
+import type { Changes, Counts, NodeFrame, NodeState, StepRecord, StepSink, Touched } from "./frames";
 import { captionFor } from "./narrate";
-import { Simulation, type StepRecord } from "./simulate";
+import { Simulation } from "./simulate";
 
-export type NodeState = "unresolved" | "resolved" | "error";
-/** idle: the batch has not reached it (yet); open: inside its call; done: it has run. */
-export type Visit = "idle" | "open" | "done";
-
-export interface NodeFrame {
-  readonly state: NodeState;
-  readonly visit: Visit;
-  /** Current shape of each parameter (index as in the node's `params`); null = existence unknown. */
-  readonly params: ReadonlyArray<Shape | null>;
-  /** Label of the `init` applied to each parameter, if any. */
-  readonly inits: ReadonlyArray<string | null>;
-  /** Input/output shapes seen so far (last call); null before the batch got there. */
-  readonly inShapes: ReadonlyArray<Shape> | null;
-  readonly outShapes: ReadonlyArray<Shape> | null;
-  /** `RuntimeError: ...` once the node failed. */
-  readonly error: string | null;
-}
-
-export interface Counts {
-  /** Number of scalars in parameters whose shape is known. */
-  known: number;
-  /** Number of parameter tensors whose shape is still unknown. */
-  pending: number;
-}
-
-export interface Touched {
-  nodes: Set<string>;
-  edges: Set<number>;
-}
-
-/**
- * One step's node changes, flat: id, frame before, frame after, id, ... (one
- * array per step instead of an object per change: a long run keeps them all).
- */
-export type Changes = ReadonlyArray<string | NodeFrame>;
-
-export class Timeline {
+export class Timeline implements StepSink {
   readonly structure: Structure;
   readonly trace: Trace;
   readonly steps: number;
@@ -205,32 +170,29 @@ export class Cursor {
     const touched: Touched = { nodes: new Set(), edges: new Set() };
     while (this.step < target) {
       this.step += 1;
-      const ch = this.timeline.changesAt(this.step);
-      const n = ch.nodes;
-      for (let i = 0; i < n.length; i += 3) {
-        const id = n[i] as string;
-        this.nodes.set(id, n[i + 2] as NodeFrame);
-        touched.nodes.add(id);
-      }
-      for (const e of ch.edges) {
-        this.edges[e] = !this.edges[e];
-        touched.edges.add(e);
-      }
+      this.replay(this.step, true, touched);
     }
     while (this.step > target) {
-      const ch = this.timeline.changesAt(this.step);
-      const n = ch.nodes;
-      for (let i = n.length - 3; i >= 0; i -= 3) {
-        const id = n[i] as string;
-        this.nodes.set(id, n[i + 1] as NodeFrame);
-        touched.nodes.add(id);
-      }
-      for (const e of ch.edges) {
-        this.edges[e] = !this.edges[e];
-        touched.edges.add(e);
-      }
+      this.replay(this.step, false, touched);
       this.step -= 1;
     }
     return touched;
+  }
+
+  /** Redoes step k (`forward`) or undoes it: its nodes take their frame after or before it, its edges flip. */
+  private replay(k: number, forward: boolean, touched: Touched): void {
+    const { nodes, edges } = this.timeline.changesAt(k);
+    // Changes come as (id, before, after); undoing walks them backwards, so a node changed twice ends at its first "before".
+    const frame = forward ? 2 : 1;
+    for (let j = 0; j < nodes.length; j += 3) {
+      const i = forward ? j : nodes.length - 3 - j;
+      const id = nodes[i] as string;
+      this.nodes.set(id, nodes[i + frame] as NodeFrame);
+      touched.nodes.add(id);
+    }
+    for (const e of edges) {
+      this.edges[e] = !this.edges[e];
+      touched.edges.add(e);
+    }
   }
 }

@@ -4,9 +4,11 @@ import { planLayout } from "../src/layout/plan";
 import { elkLayout } from "../src/layout/elk";
 import { buildElkGraph } from "../src/layout/elkgraph";
 import { estimateMeasurer } from "../src/layout/measure";
-import { CLEAR, LABEL_H, nodeObstacles, placeEdgeLabels, rectsMeet, segmentMeetsRect, type Rect } from "../src/layout/labels";
+import { nodeObstacles, placeEdgeLabels, segmentMeetsRect } from "../src/layout/labels";
+import { CLEAR, LABEL_H } from "../src/layout/label-size";
 import type { Box } from "../src/layout/boxes";
-import type { Layout, PlacedEdge, PlacedNode, Point } from "../src/layout/placed";
+import { rectsMeet, type Point, type Rect } from "../src/geometry";
+import type { Layout, PlacedEdge, PlacedNode } from "../src/layout/placed";
 import { fixture } from "./load";
 import { uniformStack } from "./synthetic";
 

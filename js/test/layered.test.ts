@@ -5,7 +5,8 @@ import { layeredLayout } from "../src/layout/layered";
 import { buildElkGraph } from "../src/layout/elkgraph";
 import { estimateMeasurer } from "../src/layout/measure";
 import { defaultCollapsed } from "../src/layout/visible";
-import type { Layout, PlacedNode, Point } from "../src/layout/placed";
+import type { Point } from "../src/geometry";
+import type { Layout, PlacedNode } from "../src/layout/placed";
 import { fixture } from "./load";
 import { uniformStack } from "./synthetic";
 

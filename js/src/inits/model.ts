@@ -1,5 +1,5 @@
 // What Python sends to the comparison widget: the record `lazyviz.inits/1`
-// (SPEC §2b) and the synced traits of `InitsWidget` (lazyviz/widgets/inits.py),
+// (docs/inits-schema.md) and the synced traits of `InitsWidget` (lazyviz/widgets/inits.py),
 // typed once in lazyviz/schema.json (generated/schema.ts). Nothing here computes.
 
 export type {
@@ -10,7 +10,7 @@ export type {
   ParamEntry,
   Theory,
 } from "../generated/schema";
-import type { InitsWidgetState, ParamEntry } from "../generated/schema";
+import type { InitsWidgetState } from "../generated/schema";
 
 /** The synced traits of `InitsWidget`. */
 export type InitsTraits = InitsWidgetState;
@@ -22,8 +22,4 @@ export interface TraitModel {
   save_changes(): void;
   on(event: string, callback: () => void): void;
   off(event: string, callback: () => void): void;
-}
-
-export function qualname(p: ParamEntry): string {
-  return p.path ? `${p.path}.${p.param}` : p.param;
 }

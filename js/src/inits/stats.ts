@@ -9,12 +9,15 @@ export function densityBars(h: InitHistogram): { x: number[]; width: number[]; y
   const x: number[] = [];
   const width: number[] = [];
   const y: number[] = [];
-  for (let i = 0; i < h.counts.length; i++) {
-    const w = h.edges[i + 1] - h.edges[i];
-    x.push((h.edges[i] + h.edges[i + 1]) / 2);
+  h.counts.forEach((count, i) => {
+    const lo = h.edges[i];
+    const hi = h.edges[i + 1];
+    if (lo === undefined || hi === undefined) return; // fewer edges than bins + 1: this bin has no place
+    const w = hi - lo;
+    x.push((lo + hi) / 2);
     width.push(w);
-    y.push(w > 0 ? h.counts[i] / (total * w) : 0);
-  }
+    y.push(w > 0 ? count / (total * w) : 0);
+  });
   return { x, width, y };
 }
 
@@ -22,11 +25,18 @@ export function densityBars(h: InitHistogram): { x: number[]; width: number[]; y
 export function theoryMean(t: Theory | null): number | null {
   if (t === null) return null;
   if ("point" in t) return t.point;
-  let m = 0;
-  for (let i = 0; i + 1 < t.x.length; i++) {
-    m += ((t.x[i + 1] - t.x[i]) * (t.x[i] * t.pdf[i] + t.x[i + 1] * t.pdf[i + 1])) / 2;
-  }
+  const m = trapezoid(t.x, t.x.map((x, i) => x * (t.pdf[i] ?? 0)));
   return Math.abs(m) < 1e-12 ? 0 : m;
+}
+
+/** The integral of ys over xs by the trapezoid rule (a missing y counts as 0). */
+function trapezoid(xs: readonly number[], ys: readonly number[]): number {
+  let sum = 0;
+  xs.forEach((x, i) => {
+    const prev = xs[i - 1];
+    if (prev !== undefined) sum += ((x - prev) * ((ys[i - 1] ?? 0) + (ys[i] ?? 0))) / 2;
+  });
+  return sum;
 }
 
 /** The x range where the theory has visible mass (pdf above 0.1% of its peak). */
@@ -34,7 +44,7 @@ export function theorySpan(t: Theory | null): [number, number] | null {
   if (t === null) return null;
   if ("point" in t) return [t.point, t.point];
   const peak = Math.max(...t.pdf);
-  const xs = t.x.filter((_, i) => t.pdf[i] > peak * 1e-3);
+  const xs = t.x.filter((_, i) => (t.pdf[i] ?? 0) > peak * 1e-3);
   return xs.length ? [Math.min(...xs), Math.max(...xs)] : null;
 }
 
@@ -52,10 +62,6 @@ export function relDiff(v: number | null, expected: number | null): string {
   if (v === null || expected === null || expected === 0) return "";
   const d = (100 * (v - expected)) / expected;
   return `${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(1)}%`;
-}
-
-export function shapeText(shape: number[]): string {
-  return `(${shape.join(", ")})`;
 }
 
 /**
@@ -78,8 +84,8 @@ export function dataSpan(h: InitHistogram): [number, number] {
   const p = pointMass(h);
   if (p !== null) return [p, p];
   const span = theorySpan(h.theory);
-  const lo = Math.min(h.edges[0], span ? span[0] : Infinity);
-  const hi = Math.max(h.edges[h.edges.length - 1], span ? span[1] : -Infinity);
+  const lo = Math.min(h.edges[0] ?? Infinity, span ? span[0] : Infinity);
+  const hi = Math.max(h.edges.at(-1) ?? -Infinity, span ? span[1] : -Infinity);
   return [lo, hi];
 }
 

@@ -37,7 +37,8 @@ const PALETTE = [
 ];
 
 export function colorOf(index: number): string {
-  return PALETTE[index % PALETTE.length];
+  // An index from a list's map (never negative) modulo the length is inside the palette.
+  return PALETTE[index % PALETTE.length]!;
 }
 
 /** The parts of a plotly layout every chart here shares. */

@@ -7,15 +7,15 @@
 import type { ElkNode } from "elkjs/lib/elk-api";
 import type { ElkInput } from "./elkgraph";
 import { GROUP_TITLE_H, PAD_X } from "./boxes";
-import { finishLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
+import type { Point, Rect } from "../geometry";
+import { finishLabels } from "./labels";
+import type { Layout, PlacedEdge, PlacedNode } from "./placed";
 
 export const CHAIN_GAP = 30;
 /** Space between a box and a group frame boundary crossed by the edge. */
 const FRAME_GAP = 22;
 const MARGIN = 12;
 const LABEL_ROOM = 64;
-
-type Rect = { x: number; y: number; width: number; height: number };
 
 export interface ChainPlacement {
   boxes: Map<string, Rect>;

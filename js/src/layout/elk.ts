@@ -10,10 +10,9 @@ import { chainLayout, chainOrder } from "./chain";
 import { buildElkGraph, type ElkInput } from "./elkgraph";
 import type { Measurer } from "./measure";
 import { ELK_GZIP_BASE64 } from "./elk-source.generated";
-import { finishLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
-
-export { finishLabels };
-export type { Layout, PlacedEdge, PlacedNode, Point };
+import type { Point } from "../geometry";
+import { finishLabels } from "./labels";
+import type { Layout, PlacedEdge, PlacedNode } from "./placed";
 
 interface Engine {
   layout(graph: ElkNode): Promise<ElkNode>;

@@ -11,7 +11,7 @@ import type { Structure } from "../structure";
 import { makeBox, GROUP_TITLE_H, PAD_X, type Box } from "./boxes";
 import type { Measurer } from "./measure";
 import { visibility, type Visibility } from "./visible";
-import { LABEL_GAP, labelBoxWidth } from "./labels";
+import { LABEL_GAP, labelBoxWidth } from "./label-size";
 
 export const ROOT_OPTIONS: LayoutOptions = {
   "elk.algorithm": "layered",

@@ -12,29 +12,12 @@
 // An edge with no free spot nearby gets no label (`labelHidden`): its shape
 // is in its path's tooltip and in the details panel of either end.
 
+import { CellGrid } from "../cell-grid";
+import { rectsMeet, union, type Point, type Rect } from "../geometry";
 import { GROUP_TITLE_H } from "./boxes";
-import type { PlacedEdge, PlacedNode, Point } from "./placed";
+import { CLEAR, LABEL_GAP, LABEL_H, labelBoxWidth } from "./label-size";
+import type { Layout, PlacedEdge, PlacedNode } from "./placed";
 
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** The label's background: text plus this much on each side. */
-export const LABEL_PAD_X = 3;
-/** A label's background width for text this wide. */
-export function labelBoxWidth(textWidth: number): number {
-  return Math.ceil(textWidth + 2 * LABEL_PAD_X);
-}
-
-/** Background height (10 px monospace: ascent and descent with a pixel to spare). */
-export const LABEL_H = 14;
-/** Gap between a label's background and the segment it annotates (clears an arrowhead's half width plus CLEAR). */
-export const LABEL_GAP = 5.5;
-/** Clearance every label keeps from every other line, box and label. */
-export const CLEAR = 1.5;
 /** How far back from its tip an arrowhead reaches, and half its width (marker 7 x stroke 1.3: 8.2 and 3.6 px, rounded up). */
 const ARROW_LEN = 9;
 const ARROW_HALF = 3.8;
@@ -49,35 +32,15 @@ type Obstacle = { rect: Rect } | { a: Point; b: Point };
 
 /** Segments and rects in a uniform grid of CELL-sized cells. */
 class ObstacleGrid {
-  private readonly cells = new Map<number, Obstacle[]>();
-
-  private key(cx: number, cy: number): number {
-    // Offset so that slightly negative coordinates (a margin) still get distinct keys.
-    return (cy + 4096) * 1048576 + (cx + 4096);
-  }
-
-  private addTo(o: Obstacle, r: Rect): void {
-    const c0 = Math.floor(r.x / CELL);
-    const c1 = Math.floor((r.x + r.width) / CELL);
-    const r0 = Math.floor(r.y / CELL);
-    const r1 = Math.floor((r.y + r.height) / CELL);
-    for (let cy = r0; cy <= r1; cy++) {
-      for (let cx = c0; cx <= c1; cx++) {
-        const k = this.key(cx, cy);
-        const list = this.cells.get(k);
-        if (list) list.push(o);
-        else this.cells.set(k, [o]);
-      }
-    }
-  }
+  private readonly cells = new CellGrid<Obstacle>(CELL);
 
   addRect(rect: Rect): void {
-    this.addTo({ rect }, rect);
+    this.cells.add({ rect }, rect);
   }
 
   addSegment(a: Point, b: Point): void {
     if (a.x === b.x || a.y === b.y) {
-      this.addTo({ a, b }, boundsOf(a, b));
+      this.cells.add({ a, b }, boundsOf(a, b));
       return;
     }
     // A slanted segment (rare: ELK is orthogonal) goes in by pieces, so it does not fill its whole bounding box's cells.
@@ -85,24 +48,13 @@ class ObstacleGrid {
     for (let i = 0; i < n; i++) {
       const p = lerp(a, b, i / n);
       const q = lerp(a, b, (i + 1) / n);
-      this.addTo({ a, b }, boundsOf(p, q));
+      this.cells.add({ a, b }, boundsOf(p, q));
     }
   }
 
   /** Whether anything meets `r`. */
   hits(r: Rect): boolean {
-    const c0 = Math.floor(r.x / CELL);
-    const c1 = Math.floor((r.x + r.width) / CELL);
-    const r0 = Math.floor(r.y / CELL);
-    const r1 = Math.floor((r.y + r.height) / CELL);
-    for (let cy = r0; cy <= r1; cy++) {
-      for (let cx = c0; cx <= c1; cx++) {
-        for (const o of this.cells.get(this.key(cx, cy)) ?? []) {
-          if ("rect" in o ? rectsMeet(o.rect, r) : segmentMeetsRect(o.a, o.b, r)) return true;
-        }
-      }
-    }
-    return false;
+    return this.cells.some(r, (o) => ("rect" in o ? rectsMeet(o.rect, r) : segmentMeetsRect(o.a, o.b, r)));
   }
 }
 
@@ -114,10 +66,6 @@ function boundsOf(a: Point, b: Point): Rect {
   const x = Math.min(a.x, b.x);
   const y = Math.min(a.y, b.y);
   return { x, y, width: Math.abs(b.x - a.x), height: Math.abs(b.y - a.y) };
-}
-
-export function rectsMeet(a: Rect, b: Rect): boolean {
-  return a.x <= b.x + b.width && b.x <= a.x + a.width && a.y <= b.y + b.height && b.y <= a.y + a.height;
 }
 
 /** Whether segment a-b meets rect r (Liang–Barsky clipping; touching counts). */
@@ -304,4 +252,24 @@ export function labelExtent(edges: PlacedEdge[]): { right: number; bottom: numbe
     bottom = Math.max(bottom, e.labelAt.y + e.labelAt.height);
   }
   return { right, bottom };
+}
+
+/**
+ * Places the shape labels of a finished layout beside their edges (labels.ts)
+ * and grows its extent over them. Every layout ends with this, so the quick
+ * and the final layout obey the same rule: no label on a line or a box.
+ */
+export function finishLabels(layout: Layout, margin = 12): Layout {
+  const extra: Rect[] = [];
+  // An opened run's handle (a bracket right of its members, graph.ts) is a mark labels keep off too.
+  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+  for (const members of layout.vis.opened.values()) {
+    const run = union(members.flatMap((m) => byId.get(m) ?? []));
+    if (run) extra.push({ x: run.x + run.width + 6, y: run.y, width: 22, height: run.height });
+  }
+  placeEdgeLabels(layout.nodes, layout.edges, extra);
+  const ext = labelExtent(layout.edges);
+  layout.width = Math.max(layout.width, ext.right + margin);
+  layout.height = Math.max(layout.height, ext.bottom + margin);
+  return layout;
 }

@@ -13,7 +13,9 @@
 import type { ElkNode } from "elkjs/lib/elk-api";
 import { GROUP_TITLE_H, PAD_X } from "./boxes";
 import type { ElkInput } from "./elkgraph";
-import { finishLabels, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./placed";
+import type { Point } from "../geometry";
+import { finishLabels } from "./labels";
+import type { Layout, PlacedEdge, PlacedNode } from "./placed";
 
 export const LAYER_GAP = 30;
 const NODE_GAP = 22;

@@ -5,7 +5,7 @@
 import { foldsOf } from "../folds";
 import { ancestors, isContainer, type Structure } from "../structure";
 
-/** Past this many drawn nodes, containers start collapsed (SPEC §5). */
+/** Past this many drawn nodes, containers start collapsed: a big model opens as an overview. */
 export const COLLAPSE_LIMIT = 60;
 
 const NONE: ReadonlySet<string> = new Set();

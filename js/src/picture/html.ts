@@ -5,6 +5,7 @@
 // No foreignObject: readers that draw no HTML (GitHub, nbconvert, Inkscape)
 // draw all of it.
 
+import type { Rect } from "../geometry";
 import { svg } from "../view/dom";
 import { colourOf, type Colour } from "./colours";
 import { copySvg, type InlineContext } from "./inline";
@@ -23,13 +24,6 @@ export interface HtmlPicture {
   other?: (el: Element, into: SVGGElement) => boolean;
 }
 
-interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 /** Nothing a still picture can show: controls that act, and what is never drawn. */
 const SKIP = new Set(["button", "option", "optgroup", "script", "style", "template", "datalist", "canvas", "img", "iframe", "object", "video", "audio"]);
 
@@ -37,7 +31,7 @@ function paint(c: Colour): Record<string, string | undefined> {
   return { fill: c.hex, "fill-opacity": c.a === 1 ? undefined : num(c.a) };
 }
 
-function radius(v: string, b: Box): number {
+function radius(v: string, b: Rect): number {
   const r = v.endsWith("%") ? (parseFloat(v) / 100) * b.width : parseFloat(v) || 0;
   return Math.min(r, b.width / 2, b.height / 2);
 }
@@ -45,7 +39,7 @@ function radius(v: string, b: Box): number {
 const SIDES = ["Top", "Right", "Bottom", "Left"] as const;
 
 /** An element's background and borders, `b` its border box in picture coordinates. */
-export function drawBox(cs: CSSStyleDeclaration, b: Box, into: Element): void {
+export function drawBox(cs: CSSStyleDeclaration, b: Rect, into: Element): void {
   if (b.width <= 0 || b.height <= 0) return;
   const rx = radius(cs.borderTopLeftRadius, b);
   const round = rx > 0 ? num(rx) : undefined;
@@ -71,7 +65,7 @@ export function drawBox(cs: CSSStyleDeclaration, b: Box, into: Element): void {
     return;
   }
   const [t, r, bo, l] = sides.map((s) => s.width);
-  const edges: Box[] = [
+  const edges: Rect[] = [
     { x: b.x, y: b.y, width: b.width, height: t! },
     { x: b.x + b.width - r!, y: b.y, width: r!, height: b.height },
     { x: b.x, y: b.y + b.height - bo!, width: b.width, height: bo! },
@@ -85,12 +79,12 @@ export function drawBox(cs: CSSStyleDeclaration, b: Box, into: Element): void {
   });
 }
 
-function boxOf(r: DOMRect, origin: Origin): Box {
+function boxOf(r: DOMRect, origin: Origin): Rect {
   return { x: r.left - origin.x, y: r.top - origin.y, width: r.width, height: r.height };
 }
 
 /** A <select> as its box and the option it shows, with a chevron. */
-function drawSelect(el: HTMLSelectElement, cs: CSSStyleDeclaration, b: Box, into: Element): void {
+function drawSelect(el: HTMLSelectElement, cs: CSSStyleDeclaration, b: Rect, into: Element): void {
   drawBox(cs, b, into);
   const text = clean(el.selectedOptions[0]?.textContent ?? "").trim();
   const left = b.x + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft) + 4;
@@ -102,7 +96,7 @@ function drawSelect(el: HTMLSelectElement, cs: CSSStyleDeclaration, b: Box, into
 }
 
 /** A checkbox as a box, filled with a tick when checked (what the reader needs to know). */
-function drawCheckbox(el: HTMLInputElement, cs: CSSStyleDeclaration, b: Box, into: Element): void {
+function drawCheckbox(el: HTMLInputElement, cs: CSSStyleDeclaration, b: Rect, into: Element): void {
   const accent = colourOf(cs.accentColor === "auto" ? "#1976d2" : cs.accentColor) ?? { hex: "#1976d2", a: 1 };
   const edge = colourOf(cs.color) ?? { hex: "#767676", a: 1 };
   const s = Math.min(b.width, b.height);

@@ -6,11 +6,10 @@
 import Plotly from "plotly.js-basic-dist-min";
 import { svg } from "../view/dom";
 import { colourOf, type Colour } from "./colours";
+import { pictureDocument } from "./document";
 import { drawContents } from "./html";
-import type { InlineContext } from "./inline";
-import { base64Utf8, clean, fixSpaces, num, px, serialize, uniqueIds } from "./xml";
+import { base64Utf8, fixSpaces, num, serialize, uniqueIds } from "./xml";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 
 /** The first opaque background from the element up: what the widget is seen on. */
@@ -45,23 +44,10 @@ export async function initsPicture(root: HTMLElement): Promise<string> {
   const r = root.getBoundingClientRect();
   const width = Math.max(1, Math.round(r.width));
   const height = Math.max(1, Math.round(r.height));
-  const font = { family: cs.fontFamily, size: px(cs.fontSize) };
-  const bg = backgroundOf(root);
-  const out = svg("svg", {
-    xmlns: SVG_NS,
-    width,
-    height,
-    viewBox: `0 0 ${width} ${height}`,
-    "font-family": font.family,
-    "font-size": font.size,
-    class: "lazyviz-inits-picture",
-    "data-selected": root.dataset.selected,
-  });
   const title = root.querySelector(".lazyviz-inits-title")?.textContent ?? "Initializers";
   const selected = root.dataset.selected ? ` · ${root.dataset.selected}` : "";
-  svg("title", {}, out).textContent = clean(title + selected);
-  const ctx: InlineContext = { defs: svg("defs", {}, out), filters: new Map() };
-  svg("rect", { width, height, fill: bg.hex }, out);
+  const attrs = { class: "lazyviz-inits-picture", "data-selected": root.dataset.selected };
+  const { out, ctx, font } = pictureDocument({ width, height }, cs, backgroundOf(root), attrs, title + selected);
 
   const origin = { x: r.left, y: r.top };
   const body = svg("g", {}, out);

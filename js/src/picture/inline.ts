@@ -3,6 +3,7 @@
 // differs from the parent is written (the picture stays small), hidden
 // elements are dropped, CSS drop-shadow() filters become SVG 1.1 filters.
 
+import type { Rect } from "../geometry";
 import { svg } from "../view/dom";
 import { colourOf } from "./colours";
 import { clean, num, px } from "./xml";
@@ -82,7 +83,7 @@ export function inlineStyles(orig: Node, copy: Node, inherited: Props, ctx: Inli
   const kept = KEEP.has(tag) || from.closest("defs, marker");
   const cs = getComputedStyle(from);
   if (!kept && cs.display === "none") {
-    // Hidden: dropped, except the empty element of a trace node (SPEC §3 keeps one per node).
+    // Hidden: dropped, except the empty element of a trace node (the DOM contract keeps one).
     if (from.hasAttribute("data-path")) {
       to.replaceChildren();
       to.setAttribute("display", "none");
@@ -141,7 +142,7 @@ function shadowFilter(css: string, ctx: InlineContext): string | null {
  */
 export function copySvg(
   orig: SVGSVGElement,
-  at: { x: number; y: number; width: number; height: number },
+  at: Rect,
   font: { family: string; size: string },
   ctx: InlineContext,
 ): SVGSVGElement {

@@ -8,11 +8,12 @@
 
 import { svg } from "../view/dom";
 import { colourOf, type Colour } from "./colours";
+import { pictureDocument } from "./document";
 import { drawBox, drawContents } from "./html";
-import { copySvg, type InlineContext } from "./inline";
+import { copySvg } from "./inline";
 import { baseline, textWidth } from "./measure";
 import { textAttrs } from "./text-lines";
-import { clean, fixSpaces, num, px, serialize, uniqueIds, wrapText } from "./xml";
+import { clean, fixSpaces, num, serialize, uniqueIds, wrapText } from "./xml";
 
 const PAD_X = 12;
 
@@ -53,23 +54,11 @@ export function widgetPicture(root: HTMLElement): string {
   const lineH = parseFloat(capCs.lineHeight) || parseFloat(capCs.fontSize) * 1.35;
   const capH = Math.ceil(Math.max(lines.length, 1) * lineH + 14);
   const height = headerH + bodyH + capH;
-  const font = { family: rootCs.fontFamily, size: px(rootCs.fontSize) };
 
-  const out = svg("svg", {
-    xmlns: "http://www.w3.org/2000/svg",
-    width,
-    height,
-    viewBox: `0 0 ${width} ${height}`,
-    "font-family": font.family,
-    "font-size": font.size,
-    class: "lazyviz-picture",
-    "data-step": root.dataset.step,
-    "data-steps": root.dataset.steps,
-  });
   const model = root.querySelector(".lv-model")?.textContent ?? "";
-  svg("title", {}, out).textContent = clean(`${model} · step ${root.dataset.step} of ${root.dataset.steps}${capText ? ": " + capText : ""}`);
-  const ctx: InlineContext = { defs: svg("defs", {}, out), filters: new Map() };
-  svg("rect", { width, height, fill: bg.hex }, out);
+  const title = `${model} · step ${root.dataset.step} of ${root.dataset.steps}${capText ? ": " + capText : ""}`;
+  const attrs = { class: "lazyviz-picture", "data-step": root.dataset.step, "data-steps": root.dataset.steps };
+  const { out, ctx, font } = pictureDocument({ width, height }, rootCs, bg, attrs, title);
 
   // The graph: a deep copy of the widget's <svg>, styles written in.
   const copy = copySvg(graph, { x: 0, y: headerH, width: graphW, height: graphH }, font, ctx);

@@ -1,35 +1,33 @@
 // The front end as a library: `mount(el, model)` draws the widget for any
 // object with anywidget's model surface (a real anywidget model in Jupyter,
-// the offline page's stand-in, a test double). It wires traits to the
-// timeline, the graph and the controls; drawing, the view (camera.ts),
-// playback (player.ts) and logic live elsewhere.
+// the offline page's stand-in, a test double). The App wires traits to the
+// timeline, the drawing and the controls, and keeps the traits in step with
+// the reader; the drawing on the canvas (stage.ts), playback (player.ts), the
+// run picker (run-picker.ts) and the logic live elsewhere.
 
-import { currentTrace, type WidgetModel } from "../model";
-import { onRunsAppended } from "../history";
+import type { WidgetModel } from "../model";
 import { isContainer } from "../structure";
-import { nextStop as stopAfter } from "../stops";
-import { focusNode } from "../focus";
+import { nextStop } from "../stops";
 import { searchNodes } from "../search";
-import type { Layout } from "../layout/placed";
-import { planLayout, refineLayout, type Plan } from "../layout/plan";
-import { canvasMeasurer, type Measurer } from "../layout/measure";
 import { isRootModule, openRun, reveal } from "../layout/visible";
-import { Camera } from "./camera";
-import { Controls } from "./controls";
+import { takeSeat, type Seat } from "./clock";
+import { Controls, type ControlHandlers } from "./controls";
 import { Details } from "./details";
 import { html } from "./dom";
-import { Flow } from "./flow";
 import { graphAction } from "./gestures";
-import { takeSeat } from "./clock";
-import { foldStateOf, nameFigure, nodeLabel, NodeNav, widgetKeys } from "./keys";
-import { GraphView } from "./graph";
-import { prepareWhenIdle } from "./idle";
+import type { GraphView } from "./graph";
 import { Header } from "./header";
 import { histogramPanel } from "./histogram";
+import { prepareWhenIdle } from "./idle";
+import { nameFigure, widgetKeys, type KeyHandlers } from "./keys";
 import { Player } from "./player";
+import { RunPicker } from "./run-picker";
 import { SearchBox } from "./search-box";
+import { Stage } from "./stage";
 import { depthOf, makeShown, refold, type Shown } from "./shown";
+import { listen, type TraitListeners } from "./traits";
 import { num, str } from "./values";
+import { WhenDrawn } from "./when-drawn";
 
 export { BASE_RATE } from "./player";
 
@@ -40,366 +38,348 @@ export interface Mounted {
 }
 
 export function mount(el: HTMLElement, model: WidgetModel): Mounted {
-  // JupyterLab leaves keys under `data-lm-suppress-shortcuts` to the widget (keys.ts).
-  const root = html("div", { class: "lazyviz", tabindex: 0, "data-step": 0, "data-steps": 0, role: "figure", "data-lm-suppress-shortcuts": "true" }, el);
-  const header = new Header(root, (i) => {
-    model.set("run", i);
-    model.save_changes();
-    rebuild();
-  });
-  const body = html("div", { class: "lv-body" }, root);
-  const canvas = html("div", { class: "lv-canvas" }, body);
-  const camera = new Camera(canvas);
-  const viewport = camera.viewport;
-  const status = html("div", { class: "lv-status" }, canvas);
-  const details = new Details(body, {
-    toggle: (id) => toggle(id),
-    close: () => select(""),
-  });
-  const search = new SearchBox(header.tools, root, (q) => (shown ? searchNodes(shown.s, q) : []), (id) => whenDrawn(() => find(id)));
-  // What the reader asks for before the first drawing waits for it: never dropped.
-  const queue: Array<() => void> = [];
-  const whenDrawn = (fn: () => void): void => {
-    if (shown && graph) fn();
-    else queue.push(fn);
-  };
-  const controls = new Controls(root, {
-    seek: (k) => whenDrawn(() => controlsSeek(k)),
-    step: (d) => whenDrawn(() => controlsStep(d)),
-    togglePlay: () => whenDrawn(() => setPlaying(!player.playing)),
-    speed: (x) => {
-      player.speed = x;
-      model.set("speed", x);
-      model.save_changes();
-      refresh(false);
-    },
-  });
+  const app = new App(el, model);
+  return { ready: app.ready, destroy: () => app.destroy() };
+}
 
-  let measurer: Measurer | null = null;
-  let shown: Shown | null = null;
-  let graph: GraphView | null = null;
-  let flow: Flow | null = null;
-  let token = 0;
-  // Views of one model share its clock (clock.ts): only the leader's timer writes `step`.
-  const seat = takeSeat(model, () => player.resume());
-  const player = new Player(num(model.get("speed"), 1), () => advance(), () => seat.leads());
-  const foldState = (id: string): boolean | null => (shown ? foldStateOf(shown.s, shown.collapsed, graph?.element(id) ?? null, id) : null);
-  const nav = new NodeNav((id) => graph && camera.bring(graph.rectOf(id)), (id) => (shown ? nodeLabel(shown.s, shown.cursor, id, foldState(id)) : id));
-  let selected = str(model.get("selected"));
-  let destroyed = false;
-  let resolveReady: () => void = () => {};
-  const ready = new Promise<void>((r) => (resolveReady = r));
+/** How a seek came about. */
+export interface SeekOptions {
+  /** Animate the batch along the edges it takes (a step forward). */
+  travel?: boolean;
+  /** The step came from the model (Python, the leading view): it is not written back. */
+  fromModel?: boolean;
+  /** Asked for, not a playback tick: the view follows again after the reader panned away. */
+  explicit?: boolean;
+}
 
-  /** The node the animation is at, to keep on screen: the one entered at (or last before) this step. */
-  camera.focus = () => {
-    if (!shown || !graph) return null;
-    const id = focusNode(shown.tl, shown.cursor.step);
-    return id ? graph.rectOf(id) : null;
-  };
+/** One view of a widget: its DOM, the run it shows, the traits it follows and writes. */
+export class App {
+  /** Resolves once the first layout is drawn (or failed: the status line says why). */
+  readonly ready: Promise<void>;
+  private resolveReady: () => void = () => {};
+  private readonly root: HTMLDivElement;
+  private readonly header: Header;
+  private readonly stage: Stage;
+  private readonly details: Details;
+  private readonly search: SearchBox;
+  private readonly controls: Controls;
+  private readonly runs: RunPicker;
+  private readonly queue: WhenDrawn;
+  private readonly seat: Seat;
+  private readonly player: Player;
+  private readonly onKey: (e: KeyboardEvent) => void;
+  private readonly unlisten: () => void;
+  /** The run on screen with the reader's folds and the cursor. */
+  private shown: Shown | null = null;
+  private selected: string;
+  private destroyed = false;
 
-  /** The raw record on screen: an entry added elsewhere in `runs` only relabels the picker. */
-  let shownEntry: unknown = null;
+  constructor(
+    el: HTMLElement,
+    private readonly model: WidgetModel,
+  ) {
+    // JupyterLab leaves keys under `data-lm-suppress-shortcuts` to the widget (keys.ts).
+    const rootAttrs = { class: "lazyviz", tabindex: 0, "data-step": 0, "data-steps": 0, role: "figure", "data-lm-suppress-shortcuts": "true" };
+    this.root = html("div", rootAttrs, el);
+    this.header = new Header(this.root, (i) => this.runs.pick(i));
+    const body = html("div", { class: "lv-body" }, this.root);
+    const canvas = html("div", { class: "lv-canvas" }, body);
+    this.stage = new Stage(canvas, () => this.shown, (shown, graph) => this.catchUp(shown, graph));
+    this.details = new Details(body, { toggle: (id) => this.toggle(id), close: () => this.select("") });
+    this.queue = new WhenDrawn(() => this.shown !== null && this.stage.graph !== null);
+    const find = (q: string) => (this.shown ? searchNodes(this.shown.s, q) : []);
+    this.search = new SearchBox(this.header.tools, this.root, find, (id) => this.queue.run(() => this.find(id)));
+    this.controls = new Controls(this.root, this.controlHandlers());
+    // Views of one model share its clock (clock.ts): only the leader's timer writes `step`.
+    this.seat = takeSeat(model, () => this.player.resume());
+    this.player = new Player(num(model.get("speed"), 1), () => this.advance(), () => this.seat.leads());
+    this.selected = str(model.get("selected"));
+    this.ready = new Promise<void>((r) => (this.resolveReady = r));
+    this.stage.camera.viewport.svg.addEventListener("click", this.onClick);
+    this.onKey = widgetKeys(this.stage.nav, this.keyHandlers());
+    this.root.addEventListener("keydown", this.onKey);
+    this.applyHeight();
+    this.unlisten = listen(model, this.traitListeners());
+    this.runs = new RunPicker(model, this.header, () => this.rebuild());
+    this.rebuild();
+  }
 
-  function rebuild(): void {
-    const runs = model.get("runs");
-    const { trace, index } = currentTrace(runs, model.get("run"));
-    header.setRuns(runs ?? [], index, trace, model.get("forwards"));
-    header.setNote(str(model.get("note")));
-    if (shown && runs?.[index] !== undefined && runs[index] === shownEntry) return;
-    shownEntry = runs?.[index];
-    shown = makeShown(trace, depthOf(model.get("depth")), selected);
+  /** Shows the run `runs`/`run` pick, unless it is already on screen (then only the header changes). */
+  rebuild(): void {
+    const trace = this.runs.next();
+    if (!trace) return;
+    const shown = makeShown(trace, depthOf(this.model.get("depth")), this.selected);
+    this.shown = shown;
     const tl = shown.tl;
-    prepareWhenIdle(tl, () => destroyed || shown?.tl !== tl);
-    root.dataset.steps = String(tl.steps);
-    root.classList.toggle("lv-animated", tl.animated);
+    prepareWhenIdle(tl, () => this.destroyed || this.shown?.tl !== tl);
+    this.root.dataset.steps = String(tl.steps);
+    this.root.classList.toggle("lv-animated", tl.animated);
     const top = shown.s.nodes.find((n) => n.kind === "module" && n.path === "");
-    nameFigure(root, viewport.svg, `Layer graph of ${top ? top.type : "a model"}, ${tl.steps} steps`);
-    void relayout(null);
-  }
-
-  async function relayout(anchor: string | null): Promise<void> {
-    if (!shown) return;
-    const my = ++token;
-    const before = anchor && graph ? graph.rectOf(anchor) : null;
-    status.textContent = "";
-    measurer ??= canvasMeasurer(el.ownerDocument);
-    let plan: Plan;
-    try {
-      plan = planLayout(shown.s, shown.collapsed, measurer, shown.folded);
-    } catch (err) {
-      status.textContent = `Layout failed: ${String(err)}`;
-      resolveReady();
-      return;
-    }
-    place(plan.quick, anchor, before);
-    resolveReady();
-    void refine(plan, my, anchor);
-  }
-
-  /** Swaps in ELK's layout when it arrives (layout/plan.ts): refits a view the reader has not moved, else keeps a node still. */
-  async function refine(plan: Plan, my: number, anchor: string | null): Promise<void> {
-    const fine = await refineLayout(plan).catch(() => null);
-    if (!fine || my !== token || destroyed || !shown || !graph) return;
-    const keep = anchor ?? (camera.auto ? null : focusNode(shown.tl, shown.cursor.step));
-    place(fine, keep, keep ? graph.rectOf(keep) : null);
-  }
-
-  function place(out: Layout, anchor: string | null, before: { x: number; y: number; width: number; height: number } | null): void {
-    draw(out);
-    camera.place(before, anchor ? (graph?.rectOf(anchor) ?? null) : null);
-    camera.mark();
-  }
-
-  function draw(out: Layout): void {
-    if (!shown) return;
-    flow?.clear();
-    // The old drawing's elements go: a node that had focus gets it back in the new one.
-    if (graph?.content.contains(el.ownerDocument.activeElement)) nav.keepFocus();
-    graph?.content.remove();
-    graph = new GraphView(out, shown.s, shown.tl.animated);
-    flow = new Flow(graph.content);
-    camera.show(graph, out);
-    const k = clampStep(num(model.get("step"), 0));
-    shown.cursor.seek(k);
-    graph.applyAll(shown.cursor);
-    nav.attach(graph, shown.s);
-    camera.cull();
-    refresh(false);
-    if (num(model.get("step"), 0) !== k) writeStep(k);
-    if (!!model.get("playing") !== player.playing) setPlaying(!!model.get("playing"), true);
-    for (const fn of queue.splice(0)) fn();
-  }
-
-  function clampStep(k: number): number {
-    return shown ? Math.min(Math.max(Math.trunc(k), 0), shown.tl.steps) : 0;
-  }
-
-  function writeStep(k: number): void {
-    if (num(model.get("step"), -1) === k) return;
-    model.set("step", k);
-    model.save_changes();
-  }
-
-  /**
-   * Moves the animation to step k; `travel` animates the batch along the
-   * edges it takes. An `explicit` seek (not a playback tick) makes the view
-   * follow again after the reader panned away.
-   */
-  function seek(k: number, travel = false, fromModel = false, explicit = true): void {
-    if (!shown || !graph) return;
-    const target = clampStep(k);
-    const from = shown.cursor.step;
-    const touched = shown.cursor.seek(target);
-    graph.apply(shown.cursor, touched);
-    if (travel && target === from + 1 && flow) {
-      flow.launch(graph.drawnEdges(shown.tl.travel(target)), Math.min(600, player.interval() * 0.9));
-    }
-    refresh(selected !== "" && touched.nodes.has(selected));
-    if (target !== from || explicit) camera.follow(explicit);
-    if (!fromModel) writeStep(target);
+    nameFigure(this.root, this.stage.camera.viewport.svg, `Layer graph of ${top ? top.type : "a model"}, ${tl.steps} steps`);
+    this.relayout(null);
   }
 
   /** Header, controls, caption, root attributes and highlight for the cursor's step. */
-  function refresh(detailsToo: boolean): void {
+  refresh(detailsToo: boolean): void {
+    const shown = this.shown;
+    const graph = this.stage.graph;
     if (!shown || !graph) return;
     const k = shown.cursor.step;
     const tl = shown.tl;
-    root.dataset.step = String(k);
-    root.dataset.steps = String(tl.steps);
-    header.setCounts(tl.paramCounts(k));
-    controls.update(k, tl.steps, player.playing, player.speed, tl.caption(k));
+    this.root.dataset.step = String(k);
+    this.root.dataset.steps = String(tl.steps);
+    this.header.setCounts(tl.paramCounts(k));
+    this.controls.update(k, tl.steps, this.player.playing, this.player.speed, tl.caption(k));
     // A container's exit is not "the batch is here": highlight only what is running.
     const ev = tl.event(k);
     graph.setActive(ev && (ev.kind !== "exit" || !isContainer(shown.s, ev.node)) ? tl.active(k) : null);
-    graph.setSelected(selected || null);
-    nav.relabel();
-    if (detailsToo || !details.el.hasChildNodes()) showDetails();
+    graph.setSelected(this.selected || null);
+    this.stage.nav.relabel();
+    if (detailsToo || !this.details.el.hasChildNodes()) this.showDetails();
   }
 
-  function showDetails(): void {
-    if (!shown) return;
-    const n = selected ? shown.s.byId.get(selected) : undefined;
-    if (!n) {
-      details.showLegend(shown.tl.animated, shown.s.trace.framework);
-      return;
-    }
-    const hist = histogramPanel(model.get("histograms"), model.get("histogram_notes"), n);
-    details.show(shown.s, n, shown.cursor.node(n.id), shown.collapsed.has(n.id), hist);
-  }
-
-  function select(id: string, fromModel = false): void {
-    selected = id;
+  /** Selects a node ("" for none): highlighted, opened out of folded groups, described in the panel. */
+  select(id: string, fromModel = false): void {
+    this.selected = id;
     if (!fromModel) {
-      model.set("selected", id);
-      model.save_changes();
+      this.model.set("selected", id);
+      this.model.save_changes();
     }
-    if (shown && id && reveal(shown.s, shown.collapsed, id, shown.folded)) void relayout(id);
-    graph?.setSelected(id || null);
-    showDetails();
+    const shown = this.shown;
+    if (shown && id && reveal(shown.s, shown.collapsed, id, shown.folded)) this.relayout(id);
+    this.stage.graph?.setSelected(id || null);
+    this.showDetails();
   }
 
-  /** A node picked in the search box: opened out of its groups and runs, selected, scrolled to. */
-  function find(id: string): void {
-    select(id);
-    const r = graph?.rectOf(id);
-    if (r) camera.reveal(r);
-  }
-
-  function toggle(id: string): void {
-    // A folded run of repeated blocks opens into its members.
-    if (shown && openRun(shown.s, shown.collapsed, shown.folded, id)) {
-      void relayout(id).then(showDetails);
-      return;
-    }
-    if (!shown || !isContainer(shown.s, id) || isRootModule(shown.s, id)) return;
-    if (shown.collapsed.has(id)) shown.collapsed.delete(id);
-    else shown.collapsed.add(id);
-    // A selection folded away stays selected; its stand-in box carries the highlight.
-    void relayout(id).then(showDetails);
-  }
-
-  function setPlaying(on: boolean, fromModel = false): void {
+  /** Opens or closes a group; a folded run of repeated blocks opens into its members. */
+  toggle(id: string): void {
+    const shown = this.shown;
     if (!shown) return;
-    if (on && shown.tl.steps === 0) on = false;
-    if (on !== player.playing) {
-      if (on) {
-        camera.following = true; // pressing play is an explicit request to watch the batch
-        if (shown.cursor.step >= shown.tl.steps) seek(0);
-        player.start();
-      } else player.stop();
-      root.dataset.playing = String(on);
-      refresh(false);
+    if (!openRun(shown.s, shown.collapsed, shown.folded, id)) {
+      if (!isContainer(shown.s, id) || isRootModule(shown.s, id)) return;
+      if (shown.collapsed.has(id)) shown.collapsed.delete(id);
+      else shown.collapsed.add(id);
     }
-    if (!fromModel || !!model.get("playing") !== on) {
-      if (!!model.get("playing") === on) return;
-      model.set("playing", on);
-      model.save_changes();
-    }
+    // A selection folded away stays selected; its stand-in box carries the highlight.
+    this.relayout(id);
+    this.showDetails();
   }
 
-  /** The collapsed box an event happens in, or null when its node is drawn. */
-  function foldedIn(k: number): string | null {
-    if (!shown || !graph || k < 1 || k > shown.tl.steps) return null;
-    const ev = shown.tl.event(k);
-    if (!ev || ev.kind === "error" || !graph.hidden(ev.node)) return null;
-    return graph.standIn(ev.node);
+  /**
+   * Moves the animation to step k (`SeekOptions` says how it came about; by
+   * default the reader asked for it).
+   */
+  seek(k: number, { travel = false, fromModel = false, explicit = true }: SeekOptions = {}): void {
+    const shown = this.shown;
+    const graph = this.stage.graph;
+    if (!shown || !graph) return;
+    const target = this.clampStep(k);
+    const from = shown.cursor.step;
+    const touched = shown.cursor.seek(target);
+    graph.apply(shown.cursor, touched);
+    if (travel && target === from + 1) this.stage.travel(shown, target, Math.min(600, this.player.interval() * 0.9));
+    this.refresh(this.selected !== "" && touched.nodes.has(this.selected));
+    if (target !== from || explicit) this.stage.camera.follow(explicit);
+    if (!fromModel) this.writeStep(target);
   }
 
-  function nextStop(k: number, dir: number): number {
-    return shown ? stopAfter(shown.tl.steps, k, dir, foldedIn) : k;
+  /** The reader steps (a button, an arrow key): playback stops; a folded box passes as one step. */
+  step(delta: number): void {
+    this.setPlaying(false);
+    const k = this.shown?.cursor.step ?? 0;
+    this.seek(this.nextStop(k, delta), { travel: delta > 0 });
+  }
+
+  /** The reader jumps (the slider, Home/End): playback stops there. */
+  jump(k: number): void {
+    this.setPlaying(false);
+    this.seek(k);
   }
 
   /** One playback tick; false once the end is reached (playback then stops). */
-  function advance(): boolean {
-    if (!shown || destroyed) return false;
-    if (shown.cursor.step < shown.tl.steps) seek(nextStop(shown.cursor.step, 1), true, false, false);
+  advance(): boolean {
+    const shown = this.shown;
+    if (!shown || this.destroyed) return false;
+    if (shown.cursor.step < shown.tl.steps) this.seek(this.nextStop(shown.cursor.step, 1), { travel: true, explicit: false });
     if (shown.cursor.step < shown.tl.steps) return true;
-    setPlaying(false);
+    this.setPlaying(false);
     return false;
   }
 
-  const onClick = (e: MouseEvent): void => {
+  destroy(): void {
+    this.destroyed = true;
+    this.player.stop();
+    this.seat.release();
+    this.stage.destroy();
+    this.stage.camera.viewport.svg.removeEventListener("click", this.onClick);
+    this.root.removeEventListener("keydown", this.onKey);
+    this.unlisten();
+    this.runs.destroy();
+    this.queue.clear();
+    this.root.remove();
+  }
+
+  /** Lays the run out again (a fold, a new run or depth); `anchor` keeps its place on screen. */
+  private relayout(anchor: string | null): void {
+    if (!this.shown) return;
+    this.stage.relayout(this.shown, anchor);
+    this.resolveReady();
+  }
+
+  /** A new drawing takes the model's step and playing state, then runs what waited for a drawing. */
+  private catchUp(shown: Shown, graph: GraphView): void {
+    const k = this.clampStep(num(this.model.get("step"), 0));
+    shown.cursor.seek(k);
+    graph.applyAll(shown.cursor);
+    this.stage.nav.attach(graph, shown.s);
+    this.stage.camera.cull();
+    this.refresh(false);
+    if (num(this.model.get("step"), 0) !== k) this.writeStep(k);
+    const playing = !!this.model.get("playing");
+    if (playing !== this.player.playing) this.setPlaying(playing);
+    this.queue.flush();
+  }
+
+  private showDetails(): void {
+    const shown = this.shown;
+    if (!shown) return;
+    const n = this.selected ? shown.s.byId.get(this.selected) : undefined;
+    if (!n) {
+      this.details.showLegend(shown.tl.animated, shown.s.trace.framework);
+      return;
+    }
+    const hist = histogramPanel(this.model.get("histograms"), this.model.get("histogram_notes"), n);
+    this.details.show(shown.s, n, shown.cursor.node(n.id), shown.collapsed.has(n.id), hist);
+  }
+
+  /** A node picked in the search box: opened out of its groups and runs, selected, scrolled to. */
+  private find(id: string): void {
+    this.select(id);
+    const r = this.stage.graph?.rectOf(id);
+    if (r) this.stage.camera.reveal(r);
+  }
+
+  /** The handle beside an opened run of repeated blocks: the run folds again. */
+  private foldRun(run: string): void {
+    if (!this.shown) return;
+    this.shown.folded.add(run);
+    this.relayout(run);
+    this.showDetails();
+  }
+
+  /** Starts or stops playback (nothing to play stays stopped) and tells the model, unless it already says so. */
+  private setPlaying(on: boolean): void {
+    const shown = this.shown;
+    if (!shown) return;
+    const play = on && shown.tl.steps > 0;
+    if (play !== this.player.playing) {
+      if (play) {
+        this.stage.camera.following = true; // pressing play is an explicit request to watch the batch
+        if (shown.cursor.step >= shown.tl.steps) this.seek(0);
+        this.player.start();
+      } else this.player.stop();
+      this.root.dataset.playing = String(play);
+      this.refresh(false);
+    }
+    if (!!this.model.get("playing") === play) return;
+    this.model.set("playing", play);
+    this.model.save_changes();
+  }
+
+  private clampStep(k: number): number {
+    return this.shown ? Math.min(Math.max(Math.trunc(k), 0), this.shown.tl.steps) : 0;
+  }
+
+  private writeStep(k: number): void {
+    if (num(this.model.get("step"), -1) === k) return;
+    this.model.set("step", k);
+    this.model.save_changes();
+  }
+
+  /** Where "step" and "play" stop next (stops.ts): a run of events inside one folded box is one stop. */
+  private nextStop(k: number, dir: number): number {
+    return this.shown ? nextStop(this.shown.tl.steps, k, dir, (j) => this.stage.foldedIn(j)) : k;
+  }
+
+  private applyHeight(): void {
+    const h = num(this.model.get("height"), 480);
+    this.root.style.height = `${Math.max(240, h)}px`;
+  }
+
+  /** `depth` changed from Python: the groups fold to the new depth (the reader's own toggles are reset). */
+  private applyDepth(): void {
+    if (!this.shown) return;
+    refold(this.shown, depthOf(this.model.get("depth")), this.selected);
+    this.relayout(null);
+  }
+
+  /** Our own step write coming back is not a seek; anything else (Python's `w.step = n`) is an explicit one. */
+  private followStep(): void {
+    const k = this.clampStep(num(this.model.get("step"), 0));
+    const shown = this.shown;
+    if (!shown || k === shown.cursor.step) return;
+    this.seek(k, { travel: k === shown.cursor.step + 1, fromModel: true });
+  }
+
+  private readonly onClick = (e: MouseEvent): void => {
+    const viewport = this.stage.camera.viewport;
     if (viewport.dragged) {
       viewport.dragged = false; // the click that ends a drag selects nothing
       return;
     }
     const a = graphAction(e.target as Element | null);
-    if (a.kind === "fold" && shown) {
-      shown.folded.add(a.run);
-      void relayout(a.run).then(showDetails);
-    } else if (a.kind === "node" && shown) {
-      if (a.toggle) toggle(a.id);
-      if (a.select) select(a.id);
-    } else if (selected) select("");
-  };
-  viewport.svg.addEventListener("click", onClick);
-
-  const onKey = widgetKeys(nav, {
-    ready: () => shown !== null,
-    search: () => search.focus(),
-    play: () => setPlaying(!player.playing),
-    step: (d) => controlsStep(d),
-    seek: (k) => controlsSeek(k),
-    open: (id) => select(id),
-    leave: () => root.focus(),
-    foldState: (id) => foldState(id),
-    toggle,
-  });
-  const controlsStep = (d: number): void => {
-    setPlaying(false);
-    const k = shown?.cursor.step ?? 0;
-    seek(nextStop(k, d), d > 0);
-  };
-  const controlsSeek = (k: number): void => {
-    setPlaying(false);
-    seek(k);
-  };
-  root.addEventListener("keydown", onKey);
-
-  const applyHeight = (): void => {
-    const h = num(model.get("height"), 480);
-    root.style.height = `${Math.max(240, h)}px`;
-  };
-  applyHeight();
-
-  /** `depth` changed from Python: the groups fold to the new depth (the reader's own toggles are reset). */
-  const applyDepth = (): void => {
-    if (!shown) return;
-    refold(shown, depthOf(model.get("depth")), selected);
-    void relayout(null);
+    if (a.kind === "fold" && this.shown) this.foldRun(a.run);
+    else if (a.kind === "node" && this.shown) {
+      if (a.toggle) this.toggle(a.id);
+      if (a.select) this.select(a.id);
+    } else if (this.selected) this.select("");
   };
 
-  // Trait listeners (Python or the page can drive everything).
-  let pendingRebuild = false;
-  const scheduleRebuild = (): void => {
-    if (pendingRebuild) return;
-    pendingRebuild = true;
-    queueMicrotask(() => {
-      pendingRebuild = false;
-      if (!destroyed) rebuild();
-    });
-  };
-  // A `lazyviz:run` message extends the list in place (history.ts says why): no change:runs.
-  const stopAppends = onRunsAppended((runs) => runs === model.get("runs") && scheduleRebuild());
-  const onStep = (): void => {
-    const k = num(model.get("step"), 0);
-    // Our own write coming back is not a seek; anything else (Python's `w.step = n`) is an explicit one.
-    if (!shown || clampStep(k) === shown.cursor.step) return;
-    seek(k, clampStep(k) === shown.cursor.step + 1, true, true);
-  };
-  const listeners: Array<[string, () => void]> = [
-    ["change:step", onStep],
-    ["change:playing", () => setPlaying(!!model.get("playing"), true)],
-    ["change:speed", () => {
-      player.speed = num(model.get("speed"), 1);
-      refresh(false);
-    }],
-    ["change:selected", () => select(str(model.get("selected")), true)],
-    ["change:histograms change:histogram_notes", () => showDetails()],
-    ["change:forwards", () => header.setForwards(model.get("forwards"))],
-    ["change:note", () => header.setNote(str(model.get("note")))],
-    ["change:height", applyHeight],
-    ["change:depth", applyDepth],
-    ["change:runs change:run", scheduleRebuild],
-  ];
-  for (const [name, fn] of listeners) for (const n of name.split(" ")) model.on(n, fn);
+  /** The controls act once the graph is drawn: a click before it waits for it. */
+  private controlHandlers(): ControlHandlers {
+    return {
+      seek: (k) => this.queue.run(() => this.jump(k)),
+      step: (d) => this.queue.run(() => this.step(d)),
+      togglePlay: () => this.queue.run(() => this.setPlaying(!this.player.playing)),
+      speed: (x) => {
+        this.player.speed = x;
+        this.model.set("speed", x);
+        this.model.save_changes();
+        this.refresh(false);
+      },
+    };
+  }
 
-  rebuild();
+  private keyHandlers(): KeyHandlers {
+    return {
+      ready: () => this.shown !== null,
+      search: () => this.search.focus(),
+      play: () => this.setPlaying(!this.player.playing),
+      step: (d) => this.step(d),
+      seek: (k) => this.jump(k),
+      open: (id) => this.select(id),
+      leave: () => this.root.focus(),
+      foldState: (id) => this.stage.foldState(id),
+      toggle: (id) => this.toggle(id),
+    };
+  }
 
-  return {
-    ready,
-    destroy() {
-      destroyed = true;
-      player.stop();
-      seat.release();
-      flow?.clear();
-      camera.destroy();
-      viewport.svg.removeEventListener("click", onClick);
-      root.removeEventListener("keydown", onKey);
-      for (const [name, fn] of listeners) for (const n of name.split(" ")) model.off(n, fn);
-      stopAppends();
-      queue.length = 0;
-      root.remove();
-    },
-  };
+  /** Python (or the offline page) can drive everything; the run picker follows `runs` and `run`. */
+  private traitListeners(): TraitListeners {
+    return [
+      ["change:step", () => this.followStep()],
+      ["change:playing", () => this.setPlaying(!!this.model.get("playing"))],
+      [
+        "change:speed",
+        () => {
+          this.player.speed = num(this.model.get("speed"), 1);
+          this.refresh(false);
+        },
+      ],
+      ["change:selected", () => this.select(str(this.model.get("selected")), true)],
+      ["change:histograms change:histogram_notes", () => this.showDetails()],
+      ["change:height", () => this.applyHeight()],
+      ["change:depth", () => this.applyDepth()],
+    ];
+  }
 }

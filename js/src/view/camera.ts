@@ -8,7 +8,8 @@
 import type { Layout } from "../layout/placed";
 import { html } from "./dom";
 import { Minimap } from "./minimap";
-import { Viewport, type Rect } from "./viewport";
+import type { Rect } from "../geometry";
+import { Viewport } from "./viewport";
 
 /** What the camera needs of the drawing (view/graph.ts). */
 export interface Drawing {

@@ -6,7 +6,7 @@ import type { TraceNode } from "../model";
 import { shapeSegments, shapesText } from "../format";
 import { nodeLabel } from "../narrate";
 import { descendants, isContainer, type Structure } from "../structure";
-import type { NodeFrame } from "../timeline";
+import type { NodeFrame } from "../frames";
 import { clear, html, setSegmentsHtml } from "./dom";
 import { drawHistogramPanel, type HistogramPanel } from "./histogram";
 

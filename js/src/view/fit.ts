@@ -1,7 +1,7 @@
 // Where the picture sits in the canvas: pure arithmetic on the graph's
 // bounds and the canvas size, so it is tested without a browser.
 
-import type { Rect } from "./viewport";
+import type { Rect } from "../geometry";
 
 export interface View {
   x: number;

@@ -1,7 +1,8 @@
 // The batch travelling along edges: a dot per edge, moved by one rAF loop.
 // Purely decorative; never touches node state.
 
-import type { PlacedEdge, Point } from "../layout/elk";
+import type { Point } from "../geometry";
+import type { PlacedEdge } from "../layout/placed";
 import { svg } from "./dom";
 
 interface Dot {

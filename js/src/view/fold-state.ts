@@ -1,9 +1,9 @@
-// The state a folded run's box shows: a summary of its members (SPEC §3
+// The state a folded run's box shows: a summary of its members (the DOM contract
 // asks every drawn node for a state; a box standing for 24 layers is
 // `error` if one failed, `unresolved` while one still is, else `resolved`).
 // Counts are kept per run, so a step costs O(1) whatever the run's length.
 
-import type { NodeFrame, NodeState, Visit } from "../timeline";
+import type { NodeFrame, NodeState, Visit } from "../frames";
 
 interface Tally {
   n: number;

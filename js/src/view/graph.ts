@@ -2,7 +2,7 @@
 // timeline moves (never re-lays out). Keeps id -> element maps so a step
 // touches only the nodes and edges it changed.
 //
-// DOM contract (SPEC §3): every node of the trace has exactly one `<g>` with
+// DOM contract (docs/widget-state.md): every node of the trace has exactly one `<g>` with
 // `data-path` and `data-state`, whatever is folded or off screen. Nodes
 // hidden in a collapsed container or a folded run keep a childless stub; a
 // folded run's box is its first member's element and shows a state
@@ -17,13 +17,15 @@
 
 import type { Layout, PlacedEdge, PlacedNode } from "../layout/placed";
 import { paramSegments } from "../layout/boxes";
-import { LABEL_PAD_X } from "../layout/labels";
+import { LABEL_PAD_X } from "../layout/label-size";
 import { shapeSegments } from "../format";
 import type { Structure } from "../structure";
-import type { Cursor, NodeFrame, Touched } from "../timeline";
+import type { NodeFrame, Touched } from "../frames";
+import type { Cursor } from "../timeline";
 import { setAttr, setSegments, svg } from "./dom";
 import { FoldStates } from "./fold-state";
-import { Grid, type Rect } from "./grid";
+import { union, type Rect } from "../geometry";
+import { Grid } from "./grid";
 import { whenIdle } from "./idle";
 import { drawBox, drawRunHandle, r, setCallout, type NodeParts } from "./node-draw";
 
@@ -130,17 +132,9 @@ export class GraphView {
 
   /** A bracket right of an opened run's members (few per graph: drawn whatever the view). */
   private runHandle(layer: SVGGElement, run: string, members: string[]): void {
-    let x = -Infinity;
-    let y0 = Infinity;
-    let y1 = -Infinity;
-    for (const m of members) {
-      const p = this.placed.get(m);
-      if (!p) return;
-      x = Math.max(x, p.x + p.width);
-      y0 = Math.min(y0, p.y);
-      y1 = Math.max(y1, p.y + p.height);
-    }
-    drawRunHandle(layer, run, members.length, { x: x + 8, y0, y1 });
+    const placed = members.flatMap((m) => this.placed.get(m) ?? []);
+    const b = placed.length === members.length ? union(placed) : null; // every member is drawn
+    if (b) drawRunHandle(layer, run, members.length, { x: b.x + b.width + 8, y0: b.y, y1: b.y + b.height });
   }
 
   private groupLabels(): void {

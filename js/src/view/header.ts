@@ -5,7 +5,7 @@
 import type { Trace } from "../model";
 import { groupDigits, shapesText } from "../format";
 import { forwardsAt, forwardsText } from "../history";
-import type { Counts } from "../timeline";
+import type { Counts } from "../frames";
 import { clear, html } from "./dom";
 
 export function countText(c: Counts): string {

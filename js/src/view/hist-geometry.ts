@@ -8,7 +8,8 @@
 // The y axis counts values (bars are equal-width bins from Python, so a bar's
 // height is its count); the density curve is scaled to counts the same way.
 
-import type { HistogramData } from "./histogram";
+import type { Rect } from "../geometry";
+import type { InitHistogram } from "../model";
 
 export const HIST_W = 240;
 export const HIST_H = 92;
@@ -22,7 +23,7 @@ export interface Tick {
 }
 
 export interface HistGeometry {
-  bars: Array<{ x: number; y: number; width: number; height: number }>;
+  bars: Rect[];
   /** The theoretical density as an SVG path, or null. */
   pdf: string | null;
   xTicks: Tick[];
@@ -67,7 +68,7 @@ export function niceTicks(lo: number, hi: number, target = 4): { step: number; v
 }
 
 /** Where all values sit when they are all equal (one non-empty bin of zero spread), else null. */
-export function pointMass(h: HistogramData): number | null {
+export function pointMass(h: InitHistogram): number | null {
   const full = h.counts.filter((c) => c > 0).length;
   if (full !== 1 || !(h.std === 0 || h.counts.length === 1)) return null;
   const i = h.counts.findIndex((c) => c > 0);
@@ -80,7 +81,7 @@ export function pointMass(h: HistogramData): number | null {
 }
 
 /** The value of a point-mass law (`{"point": v}`), if the theory is one. */
-function lawPoint(h: HistogramData): number | undefined {
+function lawPoint(h: InitHistogram): number | undefined {
   return h.theory && "point" in h.theory ? h.theory.point : undefined;
 }
 
@@ -99,7 +100,7 @@ function yTicks(max: number, sy: (c: number) => number): Tick[] {
   return max > 0 ? [{ at: sy(0), label: "0" }, { at: sy(max), label: fmtCount(max) }] : [{ at: sy(0), label: "0" }];
 }
 
-export function histogramGeometry(h: HistogramData): HistGeometry {
+export function histogramGeometry(h: InitHistogram): HistGeometry {
   const total = h.counts.reduce((a, b) => a + b, 0);
   const point = pointMass(h);
   if (point !== null) {

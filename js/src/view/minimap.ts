@@ -6,7 +6,7 @@
 import type { Layout } from "../layout/placed";
 import { svg, html } from "./dom";
 import { contains } from "./fit";
-import type { Rect } from "./viewport";
+import type { Rect } from "../geometry";
 
 /** The map's largest size in CSS pixels; its shape follows the graph's. */
 const MAX_W = 120;

@@ -1,15 +1,9 @@
 // Pan (drag) and zoom (ctrl/cmd + wheel, pinch, buttons) of the graph, and
 // fitting it to the cell. UI-only state: never synced to Python.
 
+import type { Rect } from "../geometry";
 import { svg } from "./dom";
 import { fitView, openView, type View } from "./fit";
-
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 const MIN_SCALE = 0.1;
 const MAX_SCALE = 3;
