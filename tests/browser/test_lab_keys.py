@@ -9,15 +9,11 @@ test_lab_widget.py (its fixture, a server of this module's own).
 from __future__ import annotations
 
 import pytest
+from jupyter_ui import keys_stay_with_the_widget
 from playwright.sync_api import Browser
 from test_lab_widget import _open_and_run_first_cell, lab  # noqa: F401  (lab: the server fixture)
 
 pytestmark = pytest.mark.lab
-
-ACTIVE_CELL = (
-    "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')]"
-    ".findIndex(c => c.classList.contains('jp-mod-active'))"
-)
 
 
 def test_lab_arrows_step_the_focused_widget_not_the_notebook(lab: str, chromium: Browser) -> None:  # noqa: F811
@@ -32,26 +28,6 @@ def test_lab_arrows_step_the_focused_widget_not_the_notebook(lab: str, chromium:
         page.keyboard.press("Escape")  # command mode: where the notebook's arrow shortcuts live
         root.locator(".lv-counter").click()  # a click on the widget, not on a control
         root.focus()
-        before = page.evaluate(ACTIVE_CELL)
-        assert page.evaluate("() => document.activeElement.classList.contains('lazyviz')")
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "() => document.querySelector('.jp-OutputArea .lazyviz').dataset.step !== '0'"
-        )
-        page.keyboard.press("End")
-        assert root.get_attribute("data-step") == root.get_attribute("data-steps")
-        page.keyboard.press("Home")
-        assert root.get_attribute("data-step") == "0"
-        for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowDown", "j", "k"):
-            page.keyboard.press(key)
-        assert page.evaluate(ACTIVE_CELL) == before, "the notebook took the widget's keys"
-        assert page.evaluate("() => document.activeElement.classList.contains('lazyviz')")
-        # Space plays, from the keyboard alone.
-        page.keyboard.press("Space")
-        page.wait_for_function(
-            "() => { const r = document.querySelector('.jp-OutputArea .lazyviz');"
-            " return r.dataset.playing === 'true' || r.dataset.step === r.dataset.steps; }",
-            timeout=10_000,
-        )
+        keys_stay_with_the_widget(page, root, ".jp-OutputArea .lazyviz")
     finally:
         context.close()

@@ -9,11 +9,11 @@ does nothing, so the test waits for it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from jupyter_ui import dark_theme_reaches_the_widget
 from playwright.sync_api import Browser, Page
 from servers import jupyter_server, write_notebook
 
@@ -108,45 +108,10 @@ def test_lab_dark_theme_reaches_the_widget(lab: str, chromium: Browser) -> None:
         page.wait_for_selector(
             '.jp-OutputArea .lazyviz[data-lv-theme="light"]', state="attached", timeout=90_000
         )
-        page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()
-        page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
-        page.locator(".lm-Menu-itemLabel").get_by_text("JupyterLab Dark", exact=True).click()
-        page.wait_for_selector(
-            'body[data-jp-theme-light="false"]', state="attached", timeout=30_000
-        )
-        # every widget view in the notebook follows, within seconds of the stylesheet landing
-        page.wait_for_function(
-            "() => { const all = [...document.querySelectorAll('.jp-OutputArea .lazyviz')];"
-            " return all.length > 0 && all.every(r => r.dataset.lvTheme === 'dark'); }",
-            timeout=10_000,
-        )
-        colours = page.evaluate(
-            "() => { const r = document.querySelector('.jp-OutputArea .lazyviz');"
-            " const cs = getComputedStyle(r);"
-            " return [cs.backgroundColor, cs.color, cs.getPropertyValue('--lv-fg-2').trim()]; }"
-        )
-        bg, fg, fg2 = (_rgb(c) for c in colours)
-        assert _lum(bg) < 0.1, colours
-        assert _contrast(fg, bg) >= 4.5, colours
-        assert _contrast(fg2, bg) >= 4.5, colours
+        dark_theme_reaches_the_widget(page, ".jp-OutputArea .lazyviz")
         out = REPO / "out"
         out.mkdir(exist_ok=True)
         page.wait_for_timeout(1500)  # Lab's splash (the Jupyter logo) covers a theme switch
         page.screenshot(path=str(out / "lab-widget-dark.png"))
     finally:
         context.close()
-
-
-def _rgb(text: str) -> tuple[float, float, float]:
-    nums = [float(x) for x in re.findall(r"[\d.]+", text)[:3]]
-    return nums[0], nums[1], nums[2]
-
-
-def _lum(c: tuple[float, float, float]) -> float:
-    lin = [v / 255 / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in c]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def _contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
-    x, y = sorted([_lum(a), _lum(b)], reverse=True)
-    return (x + 0.05) / (y + 0.05)

@@ -42,9 +42,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+from jupyter_ui import contrast as _contrast
+from jupyter_ui import lum as _lum
+from jupyter_ui import rgb as _rgb
 from playwright.sync_api import Browser, BrowserContext, Page
 from servers import marimo_server
-from test_lab_widget import _contrast, _lum, _rgb
 
 pytestmark = pytest.mark.lab
 

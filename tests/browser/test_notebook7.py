@@ -34,9 +34,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from jupyter_ui import dark_theme_reaches_the_widget, keys_stay_with_the_widget
 from playwright.sync_api import Browser, Page
 from servers import jupyter_server, write_notebook
-from test_lab_widget import CELLS, _contrast, _lum, _rgb, _run_cell
+from test_lab_widget import CELLS, _run_cell
 
 pytestmark = pytest.mark.lab
 
@@ -50,10 +51,6 @@ KERNEL_IDLE = """() => {
   return status?.dataset.status === 'idle'
     && name?.textContent.trim() === 'Python 3 (ipykernel)';
 }"""
-ACTIVE_CELL = (
-    "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')]"
-    ".findIndex(c => c.classList.contains('jp-mod-active'))"
-)
 
 
 @pytest.fixture(scope="module")
@@ -154,26 +151,7 @@ def test_nb7_arrows_step_the_focused_widget_not_the_notebook(nb7: str, chromium:
         page.keyboard.press("Escape")  # command mode: where the notebook's arrow shortcuts live
         root.locator(".lv-counter").click()  # a click on the widget, not on a control
         root.focus()
-        assert page.evaluate("() => document.activeElement.classList.contains('lazyviz')")
-        before = page.evaluate(ACTIVE_CELL)
-        assert before >= 0
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(f"() => document.querySelector('{ROOT}').dataset.step !== '0'")
-        page.keyboard.press("End")
-        assert root.get_attribute("data-step") == root.get_attribute("data-steps")
-        page.keyboard.press("Home")
-        assert root.get_attribute("data-step") == "0"
-        for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowDown", "j", "k"):
-            page.keyboard.press(key)
-        assert page.evaluate(ACTIVE_CELL) == before, "the notebook took the widget's keys"
-        assert page.evaluate("() => document.activeElement.classList.contains('lazyviz')")
-        page.keyboard.press("Space")
-        page.wait_for_function(
-            f"() => {{ const r = document.querySelector('{ROOT}');"
-            " return r.dataset.playing === 'true' || r.dataset.step === r.dataset.steps; }",
-            timeout=10_000,
-        )
-        assert page.evaluate(ACTIVE_CELL) == before
+        keys_stay_with_the_widget(page, root, ROOT)
     finally:
         context.close()
 
@@ -188,26 +166,7 @@ def test_nb7_dark_theme_reaches_the_widget(nb7: str, chromium: Browser) -> None:
         page = context.new_page()
         _open_and_run_first_cell(page, nb7)
         page.wait_for_selector(f'{ROOT}[data-lv-theme="light"]', state="attached", timeout=30_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()
-        page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
-        page.locator(".lm-Menu-itemLabel").get_by_text("JupyterLab Dark", exact=True).click()
-        page.wait_for_selector(
-            'body[data-jp-theme-light="false"]', state="attached", timeout=30_000
-        )
-        page.wait_for_function(
-            f"() => {{ const all = [...document.querySelectorAll('{ROOT}')];"
-            " return all.length > 0 && all.every(r => r.dataset.lvTheme === 'dark'); }",
-            timeout=10_000,
-        )
-        colours = page.evaluate(
-            f"() => {{ const r = document.querySelector('{ROOT}');"
-            " const cs = getComputedStyle(r);"
-            " return [cs.backgroundColor, cs.color, cs.getPropertyValue('--lv-fg-2').trim()]; }"
-        )
-        bg, fg, fg2 = (_rgb(c) for c in colours)
-        assert _lum(bg) < 0.1, colours
-        assert _contrast(fg, bg) >= 4.5, colours
-        assert _contrast(fg2, bg) >= 4.5, colours
+        dark_theme_reaches_the_widget(page, ROOT)
         _shoot(page, "nb7-dark.png")
     finally:
         context.close()
