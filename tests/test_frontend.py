@@ -215,3 +215,18 @@ def test_the_compare_inits_display_gets_its_picture_too(monkeypatch: pytest.Monk
         w, {"type": "lazyviz:picture", "mime": "image/png", "data": "iVBORw0KGgo="}, []
     )
     assert published.updated[0][0]["image/png"] == "iVBORw0KGgo="
+
+
+def test_a_big_models_output_text_is_bounded_and_says_what_it_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    published = Published(monkeypatch)
+    net = nn.Sequential(*[nn.LazyLinear(4) for _ in range(300)])
+    w = lazyviz.LazyViz(net, torch.rand(2, 4))
+    w._ipython_display_()
+    text = published.shown[0][0]["text/plain"]
+    full = repr(w)
+    assert len(full.split("\n")) > 300, "repr itself stays the whole table"
+    assert len(text.split("\n")) == frontend.MAX_TEXT_LINES
+    assert text.startswith(full.split("\n")[0]) and text.endswith(full.split("\n")[-1])
+    assert "more lines (repr(w) prints them all)" in text

@@ -37,6 +37,10 @@ PICTURE_TYPES = ("image/svg+xml", "image/png")
 MAX_PICTURE = 3_000_000
 """Characters of picture text kept in a notebook output; a bigger one is ignored."""
 
+MAX_TEXT_LINES = 120
+"""Lines of ``repr(widget)`` a notebook output keeps as its text: a 20k-module table is
+1.3 MB, stored again in every output and re-sent with every picture."""
+
 MAX_DISPLAYS = 8
 """Displays of one widget kept up to date with its picture (the newest ones)."""
 
@@ -122,7 +126,10 @@ class BundledWidget(anywidget.AnyWidget):
     def _display_bundle(self) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle_ = self._repr_mimebundle_()
         data, metadata = bundle_ if isinstance(bundle_, tuple) else (bundle_, None)
-        return {**(data or {}), **self._picture}, dict(metadata or {})
+        data = dict(data or {})
+        if isinstance(data.get("text/plain"), str):
+            data["text/plain"] = bounded_text(data["text/plain"])
+        return {**data, **self._picture}, dict(metadata or {})
 
     def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
@@ -155,3 +162,16 @@ class BundledWidget(anywidget.AnyWidget):
     def picture(self) -> dict[str, str]:
         """The front end's latest picture of the widget, ``{mime type: data}`` (empty before)."""
         return dict(self._picture)
+
+
+def bounded_text(text: str, limit: int = MAX_TEXT_LINES) -> str:
+    """``text`` cut to ``limit`` lines: its head, a line saying how many were left out, and its
+    last lines (where a table's error and a widget's run summary are)."""
+    lines = text.split("\n")
+    if len(lines) <= limit:
+        return text
+    tail = lines[-10:]
+    head = lines[: limit - len(tail) - 1]
+    left_out = len(lines) - len(head) - len(tail)
+    note = f"... {left_out:,} more lines (repr(w) prints them all)"
+    return "\n".join([*head, note, *tail])
